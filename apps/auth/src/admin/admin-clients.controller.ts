@@ -1,0 +1,67 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Client, ClientsService } from '../oidc/clients/clients.service';
+import { validateClientMetadata } from '../oidc/clients/client-metadata.validator';
+import { AdminGuard } from './admin.guard';
+import { ConflictError, FieldValidationError, NotFoundError, requireObject } from './admin-errors';
+
+const CLIENT_ID = /^[A-Za-z0-9._~-]{3,300}$/;
+
+function view(client: Client & { createdAt?: Date }, secret?: string) {
+  return {
+    client_id: client.clientId,
+    ...(secret ? { client_secret: secret, client_secret_expires_at: 0 } : {}),
+    ...client.metadata,
+    ...(client.createdAt ? { client_id_issued_at: Math.floor(client.createdAt.getTime() / 1000) } : {}),
+  };
+}
+
+/** Clients by RFC 7591 metadata names. The secret is shown once, on creation. */
+@Controller('admin/clients')
+@UseGuards(AdminGuard)
+export class AdminClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Post()
+  async create(@Body() body: unknown) {
+    const input = requireObject(body);
+    const { metadata, errors } = validateClientMetadata(input);
+    if (input.client_id !== undefined && (typeof input.client_id !== 'string' || !CLIENT_ID.test(input.client_id))) {
+      errors.client_id = 'must be 3-300 characters of letters, digits and . _ ~ -';
+    }
+    if (Object.keys(errors).length) throw new FieldValidationError(errors);
+    if (input.client_id && (await this.clients.find(input.client_id))) throw new ConflictError('client_id', 'client_id is taken');
+    const { client, secret } = await this.clients.create(metadata, input.client_id as string | undefined);
+    return view(client, secret);
+  }
+
+  @Get()
+  async list() {
+    return (await this.clients.list()).map((c) => view(c));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    const client = await this.clients.find(id);
+    if (!client) throw new NotFoundError('client');
+    return view(client);
+  }
+
+  @Patch(':id')
+  async update(@Param('id') id: string, @Body() body: unknown) {
+    const input = requireObject(body);
+    const current = await this.clients.find(id);
+    if (!current) throw new NotFoundError('client');
+    if (input.client_id !== undefined && input.client_id !== id) throw new FieldValidationError({ client_id: 'cannot be changed' });
+    const { metadata, errors } = validateClientMetadata(input, current.metadata);
+    if (Object.keys(errors).length) throw new FieldValidationError(errors);
+    const updated = await this.clients.update(id, metadata);
+    if (!updated) throw new NotFoundError('client');
+    return view(updated.client, updated.secret);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id') id: string) {
+    if (!(await this.clients.remove(id))) throw new NotFoundError('client');
+  }
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, Post, UseGuards } from '@nestjs/common';
+import { BusClient } from '@idp/bus';
+import { AccountsSubjects, CreateUserError, CreateUserRequest } from '@idp/contracts';
+import { AdminGuard } from './admin.guard';
+import { ConflictError, FieldValidationError, requireObject } from './admin-errors';
+
+const FIELDS = ['login', 'password', 'email', 'phone', 'given_name', 'family_name', 'middle_name', 'nickname', 'birthdate', 'picture'] as const;
+
+const toHttp = {
+  login_taken: (m: string) => new ConflictError('login', m),
+  email_taken: (m: string) => new ConflictError('email', m),
+  phone_taken: (m: string) => new ConflictError('phone', m),
+  invalid_input: (m: string) => new FieldValidationError({ [m.split(':')[0]]: m.split(':').slice(1).join(':').trim() || m }),
+} satisfies Record<CreateUserError, (message: string) => Error>;
+
+/** Users created by an administrator; identifiers given here count as verified. */
+@Controller('admin/users')
+@UseGuards(AdminGuard)
+export class AdminUsersController {
+  constructor(private readonly bus: BusClient) {}
+
+  @Post()
+  async create(@Body() body: unknown) {
+    const input = requireObject(body);
+    const errors: Record<string, string> = {};
+    for (const name of FIELDS) {
+      if (input[name] !== undefined && typeof input[name] !== 'string') errors[name] = 'must be a string';
+    }
+    if (typeof input.login !== 'string') errors.login = 'is required';
+    if (typeof input.password !== 'string') errors.password = 'is required';
+    if (Object.keys(errors).length) throw new FieldValidationError(errors);
+    const request = Object.fromEntries(FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]])) as unknown as CreateUserRequest;
+    const reply = await this.bus.request(AccountsSubjects.userCreate, { ...request, verified: true });
+    if (!reply.ok) throw toHttp[reply.code](reply.message);
+    return reply.value;
+  }
+}

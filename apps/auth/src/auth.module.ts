@@ -1,0 +1,100 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseModule } from '@idp/database';
+import {
+  ApiResourceEntity,
+  AuthorizationCodeEntity,
+  ClientEntity,
+  GrantEntity,
+  InteractionEntity,
+  RefreshTokenEntity,
+  SigningKeyEntity,
+  SsoSessionEntity,
+} from '@idp/domain';
+import { AdminClientsController } from './admin/admin-clients.controller';
+import { AdminResourcesController } from './admin/admin-resources.controller';
+import { AdminUsersController } from './admin/admin-users.controller';
+import { DemoController } from './demo/demo.controller';
+import { DemoSetupService } from './demo/demo-setup.service';
+import { InteractionController } from './interaction/interaction.controller';
+import { InteractionsService } from './interaction/interactions.service';
+import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
+import { AuthorizationService } from './oidc/authorize/authorization.service';
+import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
+import { AuthorizeController } from './oidc/authorize/authorize.controller';
+import { ClientsService } from './oidc/clients/clients.service';
+import { DiscoveryController } from './oidc/discovery.controller';
+import { SigningKeysService } from './oidc/keys/signing-keys.service';
+import { ResourcesService } from './oidc/resources.service';
+import { GRANT_HANDLERS } from './oidc/token/grant-handler';
+import { AuthorizationCodeGrant } from './oidc/token/grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './oidc/token/grants/client-credentials.grant';
+import { RefreshTokenGrant } from './oidc/token/grants/refresh-token.grant';
+import { TokenSetService } from './oidc/token/token-set.service';
+import { TokenController } from './oidc/token/token.controller';
+import { GrantsService } from './oidc/tokens/grants.service';
+import { TokenIssuerService } from './oidc/tokens/token-issuer.service';
+import { UserinfoController } from './oidc/userinfo.controller';
+import { AssetsController } from './ops/assets.controller';
+import { HealthController } from './ops/health.controller';
+import { MetricsController } from './ops/metrics.controller';
+import { MetricsService } from './ops/metrics.service';
+import { SessionsService } from './sessions/sessions.service';
+
+const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant];
+
+/** Every grant type the token endpoint serves, registered in one place. */
+const grantRegistry: Provider = {
+  provide: GRANT_HANDLERS,
+  useFactory: (...handlers: unknown[]) => handlers,
+  inject: grantHandlers,
+};
+
+/** The public HTTP edge: protocol endpoints, interaction pages, admin API, operations. */
+@Module({})
+export class AuthModule {
+  static register(options: { demo: boolean }): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [
+        TerminusModule,
+        DatabaseModule.forApp({
+          schema: 'auth',
+          entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
+          migrations: [AuthInit1763880000000],
+        }),
+      ],
+      controllers: [
+        DiscoveryController,
+        AuthorizeController,
+        TokenController,
+        UserinfoController,
+        InteractionController,
+        AdminClientsController,
+        AdminUsersController,
+        AdminResourcesController,
+        HealthController,
+        MetricsController,
+        AssetsController,
+        ...(options.demo ? [DemoController] : []),
+      ],
+      providers: [
+        ClientsService,
+        ResourcesService,
+        SigningKeysService,
+        TokenIssuerService,
+        GrantsService,
+        TokenSetService,
+        SessionsService,
+        InteractionsService,
+        AuthorizeChecks,
+        AuthorizationService,
+        MetricsService,
+        ...grantHandlers,
+        grantRegistry,
+        DemoSetupService,
+      ],
+      exports: [DemoSetupService, SigningKeysService, MetricsService],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import fastifyCookie from '@fastify/cookie';
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@idp/config';
+import { OAuthExceptionFilter } from './oidc/errors/oauth-exception.filter';
+import { MetricsService } from './ops/metrics.service';
+import { SigningKeysService } from './oidc/keys/signing-keys.service';
+
+/**
+ * Builds the HTTP application around a root module (the auth app alone, or the embedded
+ * composition root): Fastify, cookies, the one exception filter, metrics, graceful shutdown.
+ */
+export async function createHttpApp(root: Type<unknown> | ReturnType<typeof Object>, config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 256 * 1024, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(root as Type<unknown>, adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  await app.register(fastifyCookie);
+  app.useGlobalFilters(new OAuthExceptionFilter());
+  app.enableShutdownHooks();
+
+  const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (req, reply) => {
+    metrics.observeHttp(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  return app;
+}
+
+/** Starts listening, after the signing key exists (the first instance creates it). */
+export async function listen(app: INestApplication, config: AppConfig): Promise<void> {
+  await app.init();
+  await app.get(SigningKeysService).keyRing();
+  await app.listen(config.port, config.host);
+}

@@ -1,0 +1,15 @@
+import { LOCALES, pickLocale, t } from './i18n';
+
+describe('pickLocale', () => {
+  it('prefers ui_locales, then Accept-Language by q, then Russian', () => {
+    expect(pickLocale('en-US ru', 'ru')).toBe('en');
+    expect(pickLocale('fr', 'de;q=1, en;q=0.5, ru;q=0.4')).toBe('en');
+    expect(pickLocale(undefined, 'ru-RU,ru;q=0.9,en;q=0.8')).toBe('ru');
+    expect(pickLocale(undefined, 'en;q=0, ru;q=0.1')).toBe('ru');
+    expect(pickLocale(undefined, undefined)).toBe('ru');
+  });
+
+  it('fills placeholders in every language', () => {
+    for (const l of LOCALES) expect(t(l, 'consent.title', { client: 'Acme' })).toContain('Acme');
+  });
+});

@@ -1,0 +1,52 @@
+/** HTML escaping for text and attribute values; every interpolated value goes through it. */
+export function esc(value: unknown): string {
+  return String(value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** The shell of every page: language, title, the one stylesheet. */
+export function layout(lang: string, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="${esc(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${esc(title)}</title>
+<link rel="stylesheet" href="/assets/style.css">
+</head>
+<body>
+<main class="card">
+${body}
+</main>
+</body>
+</html>`;
+}
+
+/** A hidden CSRF field for a form. */
+export function csrfField(token: string): string {
+  return `<input type="hidden" name="csrf" value="${esc(token)}">`;
+}
+
+export const STYLESHEET = `
+*{box-sizing:border-box}
+body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#f3f5f8;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b2330}
+.card{background:#fff;width:min(440px,94vw);padding:32px;border-radius:12px;box-shadow:0 4px 24px rgba(20,30,50,.08)}
+.card.wide{width:min(880px,96vw)}
+h1{font-size:1.4rem;margin:0 0 4px}
+p.sub{color:#5b6675;margin:0 0 20px}
+label{display:block;font-weight:600;font-size:.9rem;margin:14px 0 6px}
+input[type=text],input[type=password],input[type=email],input[type=tel]{width:100%;padding:10px 12px;border:1px solid #c8d0da;border-radius:8px;font-size:1rem}
+input:focus{outline:2px solid #2f6fed;border-color:#2f6fed}
+button,.button{display:inline-block;margin-top:20px;padding:10px 18px;border-radius:8px;border:0;background:#2f6fed;color:#fff;font-size:1rem;cursor:pointer;text-decoration:none}
+button.secondary{background:#e6eaf0;color:#1b2330}
+.row{display:flex;gap:12px}
+.error{background:#fdecec;color:#9b1c1c;padding:10px 12px;border-radius:8px;margin:12px 0}
+ul.scopes{padding-left:20px}
+pre{background:#f6f8fa;padding:12px;border-radius:8px;overflow:auto;font-size:.85rem}
+.muted{color:#5b6675;font-size:.9rem}
+`;

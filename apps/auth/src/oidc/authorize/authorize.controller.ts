@@ -1,0 +1,82 @@
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthorizationRequest } from '@idp/domain';
+import { InteractionsService } from '../../interaction/interactions.service';
+import { pickLocale } from '../../interaction/i18n';
+import { renderErrorPage } from '../../interaction/views/error.view';
+import { SessionsService } from '../../sessions/sessions.service';
+import { BusUnavailableError } from '@idp/bus';
+import { ConsentRequired, InvalidRedirectTarget, LoginRequired, OAuthError, TemporarilyUnavailable } from '../errors/oauth.errors';
+import { singleValued } from '../params';
+import { AuthorizationService } from './authorization.service';
+import { AuthorizeChecks } from './authorize-checks';
+import { AuthorizeContext } from './authorize-context';
+
+/** GET and POST /connect/authorize (OpenID Connect Core 3.1.2.1). */
+@Controller()
+export class AuthorizeController {
+  constructor(
+    private readonly checks: AuthorizeChecks,
+    private readonly authorization: AuthorizationService,
+    private readonly sessions: SessionsService,
+    private readonly interactions: InteractionsService,
+  ) {}
+
+  @Get('connect/authorize')
+  get(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.authorize(req, reply, req.query);
+  }
+
+  @Post('connect/authorize')
+  post(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.authorize(req, reply, req.body);
+  }
+
+  private async authorize(req: FastifyRequest, reply: FastifyReply, input: unknown): Promise<void> {
+    const ctx: AuthorizeContext = { params: {}, request: {} };
+    try {
+      ctx.params = singleValued(input);
+      await this.checks.run(ctx);
+      await this.decide(req, reply, ctx.request as AuthorizationRequest, ctx);
+    } catch (caught) {
+      const err = caught instanceof BusUnavailableError ? new TemporarilyUnavailable() : caught;
+      if (err instanceof OAuthError && ctx.client && ctx.redirectUri) {
+        const target = { redirect_uri: ctx.redirectUri, state: ctx.params.state, response_mode: ctx.responseMode, response_type: ctx.params.response_type };
+        this.authorization.fail(reply, target, err);
+        return;
+      }
+      if (err instanceof InvalidRedirectTarget || err instanceof OAuthError) {
+        const locale = pickLocale(ctx.params.ui_locales, req.headers['accept-language']);
+        void reply.status(400).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-store').send(renderErrorPage(locale, err instanceof OAuthError ? err.description : err.description, err instanceof OAuthError ? err.error : 'invalid_request'));
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /** A live session is reused unless prompt=login or max_age says it is too old; then consent, then the code. */
+  private async decide(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, ctx: AuthorizeContext): Promise<void> {
+    const session = await this.sessions.current(req);
+    const tooOld = session && request.max_age !== undefined && Date.now() - session.authTime.getTime() > request.max_age * 1000;
+    const reuse = session && !tooOld && !request.prompt.includes('login');
+
+    if (request.prompt.includes('none')) {
+      if (!reuse) throw new LoginRequired('the user is not signed in');
+      if (await this.authorization.needsConsent(ctx.client!, request, session.userId)) throw new ConsentRequired('the user has not consented to these scopes');
+      await this.authorization.complete(reply, request, { userId: session.userId, sessionId: session.id, authTime: session.authTime });
+      return;
+    }
+    if (!reuse) {
+      const interaction = await this.interactions.start(reply, request, 'login');
+      void reply.redirect(`/interaction/${interaction.id}`, 303);
+      return;
+    }
+    const user = { userId: session.userId, sessionId: session.id, authTime: session.authTime };
+    if (await this.authorization.needsConsent(ctx.client!, request, session.userId)) {
+      const interaction = await this.interactions.start(reply, request, 'consent', user);
+      void reply.redirect(`/interaction/${interaction.id}`, 303);
+      return;
+    }
+    await this.authorization.complete(reply, request, user);
+  }
+}

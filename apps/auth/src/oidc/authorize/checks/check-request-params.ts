@@ -1,0 +1,48 @@
+import { InvalidRequest, RegistrationNotSupported, RequestNotSupported, RequestUriNotSupported } from '../../errors/oauth.errors';
+import { AuthorizeContext } from '../authorize-context';
+
+const PROMPTS = ['none', 'login', 'consent', 'select_account'];
+
+/** `state` is echoed and must be at least 8 characters (Aitu's rule, a CSRF safeguard). */
+export function checkState(ctx: AuthorizeContext): void {
+  const state = ctx.params.state;
+  if (state === undefined) return;
+  if (state.length < 8) throw new InvalidRequest('state must be at least 8 characters');
+  if (state.length > 2048) throw new InvalidRequest('state is too long');
+  ctx.request.state = state;
+}
+
+export function checkNonce(ctx: AuthorizeContext): void {
+  const nonce = ctx.params.nonce;
+  if (nonce === undefined) return;
+  if (nonce.length > 512) throw new InvalidRequest('nonce is too long');
+  ctx.request.nonce = nonce;
+}
+
+export function checkPrompt(ctx: AuthorizeContext): void {
+  const prompt = [...new Set((ctx.params.prompt ?? '').split(' ').filter(Boolean))];
+  const unknown = prompt.filter((p) => !PROMPTS.includes(p));
+  if (unknown.length) throw new InvalidRequest(`unsupported prompt value: ${unknown.join(' ')}`);
+  if (prompt.includes('none') && prompt.length > 1) throw new InvalidRequest('prompt=none cannot be combined with other values');
+  ctx.request.prompt = prompt;
+}
+
+export function checkMaxAge(ctx: AuthorizeContext): void {
+  const raw = ctx.params.max_age;
+  if (raw === undefined) return;
+  if (!/^\d{1,9}$/.test(raw)) throw new InvalidRequest('max_age must be a non-negative integer');
+  ctx.request.max_age = Number(raw);
+}
+
+export function checkHints(ctx: AuthorizeContext): void {
+  const { ui_locales, login_hint } = ctx.params;
+  if (ui_locales !== undefined) ctx.request.ui_locales = ui_locales.slice(0, 200);
+  if (login_hint !== undefined) ctx.request.login_hint = login_hint.slice(0, 200);
+}
+
+/** Request objects and registration are not supported (and not advertised). */
+export function checkUnsupported(ctx: AuthorizeContext): void {
+  if (ctx.params.request !== undefined) throw new RequestNotSupported('request objects are not supported');
+  if (ctx.params.request_uri !== undefined) throw new RequestUriNotSupported('request_uri is not supported');
+  if (ctx.params.registration !== undefined) throw new RegistrationNotSupported('registration is not supported');
+}

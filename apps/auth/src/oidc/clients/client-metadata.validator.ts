@@ -1,0 +1,166 @@
+import { ClientMetadata, GrantType, LoginMethod, TokenEndpointAuthMethod } from '@idp/domain';
+
+export const SUPPORTED_GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+export const SUPPORTED_RESPONSE_TYPES = ['code'];
+export const SUPPORTED_AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+export const LOGIN_METHODS: LoginMethod[] = ['password', 'phone_otp', 'email_otp', 'certificate', 'federated'];
+
+export type FieldErrors = Record<string, string>;
+
+export interface ValidationResult {
+  metadata: ClientMetadata;
+  errors: FieldErrors;
+}
+
+const DEFAULTS: ClientMetadata = {
+  client_name: '',
+  redirect_uris: [],
+  post_logout_redirect_uris: [],
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'client_secret_basic',
+  scope: 'openid',
+  application_type: 'web',
+  subject_type: 'public',
+  id_token_signed_response_alg: 'RS256',
+  allowed_login_methods: ['password'],
+  require_2fa: false,
+  first_party: false,
+};
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function redirectUriProblem(uri: string, applicationType: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'must be an absolute URI';
+  }
+  if (url.hash || uri.includes('#')) return 'must not contain a fragment';
+  if (applicationType === 'web') {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'web clients must use http(s)';
+    if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+      // allowed, as the references allow it, but only because operators register these by hand
+    }
+  }
+  if (/^(javascript|data|vbscript):/i.test(url.protocol)) return 'scheme not allowed';
+  return null;
+}
+
+/**
+ * Validates client metadata by the RFC 7591 / OpenID Connect Registration rules and fills the
+ * defaults. `base` is the stored metadata for a partial update (PATCH).
+ */
+export function validateClientMetadata(input: Record<string, unknown>, base?: ClientMetadata): ValidationResult {
+  const errors: FieldErrors = {};
+  const m: ClientMetadata = { ...(base ?? DEFAULTS) };
+  const has = (k: string) => input[k] !== undefined;
+
+  if (has('client_name')) {
+    if (typeof input.client_name !== 'string' || !input.client_name.trim() || input.client_name.length > 200) {
+      errors.client_name = 'must be a non-empty string of at most 200 characters';
+    } else m.client_name = input.client_name.trim();
+  } else if (!base) errors.client_name = 'is required';
+
+  if (has('application_type')) {
+    if (input.application_type !== 'web' && input.application_type !== 'native') errors.application_type = 'must be web or native';
+    else m.application_type = input.application_type;
+  }
+
+  if (has('token_endpoint_auth_method')) {
+    if (!SUPPORTED_AUTH_METHODS.includes(input.token_endpoint_auth_method as TokenEndpointAuthMethod)) {
+      errors.token_endpoint_auth_method = `must be one of ${SUPPORTED_AUTH_METHODS.join(', ')}`;
+    } else m.token_endpoint_auth_method = input.token_endpoint_auth_method as TokenEndpointAuthMethod;
+  } else if (!base && m.application_type === 'native') {
+    m.token_endpoint_auth_method = 'none';
+  }
+
+  if (has('grant_types')) {
+    if (!isStringArray(input.grant_types) || !input.grant_types.length) errors.grant_types = 'must be a non-empty array';
+    else {
+      const bad = input.grant_types.filter((g) => !SUPPORTED_GRANT_TYPES.includes(g as GrantType));
+      if (bad.length) errors.grant_types = `unsupported: ${bad.join(', ')}`;
+      else m.grant_types = [...new Set(input.grant_types)] as GrantType[];
+    }
+  }
+
+  if (has('response_types')) {
+    if (!isStringArray(input.response_types)) errors.response_types = 'must be an array';
+    else {
+      const bad = input.response_types.filter((r) => !SUPPORTED_RESPONSE_TYPES.includes(r));
+      if (bad.length) errors.response_types = `unsupported: ${bad.join(', ')}`;
+      else m.response_types = [...new Set(input.response_types)];
+    }
+  }
+
+  for (const field of ['redirect_uris', 'post_logout_redirect_uris'] as const) {
+    if (!has(field)) continue;
+    const value = input[field];
+    if (!isStringArray(value)) {
+      errors[field] = 'must be an array of URIs';
+      continue;
+    }
+    const problems = value.map((u) => redirectUriProblem(u, m.application_type)).filter(Boolean);
+    if (problems.length) errors[field] = `each URI ${problems[0]}`;
+    else m[field] = [...new Set(value)];
+  }
+
+  if (has('scope')) {
+    const tokens = typeof input.scope === 'string' ? input.scope.split(' ').filter(Boolean) : null;
+    if (!tokens || !tokens.every((s) => SCOPE_TOKEN.test(s))) errors.scope = 'must be a space-separated list of scope tokens';
+    else m.scope = [...new Set(tokens)].join(' ');
+  }
+
+  if (has('subject_type') && input.subject_type !== 'public') errors.subject_type = 'only public is supported';
+  if (has('id_token_signed_response_alg') && input.id_token_signed_response_alg !== 'RS256') {
+    errors.id_token_signed_response_alg = 'only RS256 is supported';
+  }
+
+  for (const field of ['logo_uri', 'client_uri', 'policy_uri', 'tos_uri'] as const) {
+    if (!has(field)) continue;
+    const v = input[field];
+    if (typeof v !== 'string' || redirectUriProblem(v, 'web')) errors[field] = 'must be an absolute http(s) URI';
+    else m[field] = v;
+  }
+  if (has('contacts')) {
+    if (!isStringArray(input.contacts)) errors.contacts = 'must be an array of strings';
+    else m.contacts = input.contacts;
+  }
+
+  for (const field of ['access_token_ttl', 'refresh_token_ttl', 'id_token_ttl'] as const) {
+    if (!has(field)) continue;
+    const v = input[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 60 || v > 400 * 24 * 3600) errors[field] = 'must be an integer number of seconds, 60 or more';
+    else m[field] = v;
+  }
+
+  if (has('allowed_login_methods')) {
+    const v = input.allowed_login_methods;
+    if (!isStringArray(v) || !v.length || v.some((x) => !LOGIN_METHODS.includes(x as LoginMethod))) {
+      errors.allowed_login_methods = `must be a non-empty array of ${LOGIN_METHODS.join(', ')}`;
+    } else m.allowed_login_methods = [...new Set(v)] as LoginMethod[];
+  }
+  for (const field of ['require_2fa', 'first_party'] as const) {
+    if (!has(field)) continue;
+    if (typeof input[field] !== 'boolean') errors[field] = 'must be true or false';
+    else m[field] = input[field] as boolean;
+  }
+
+  // Cross-field rules (RFC 7591 2.1, OpenID Registration 2).
+  if (!errors.grant_types && !errors.response_types) {
+    const code = m.grant_types.includes('authorization_code');
+    if (code && !m.response_types.includes('code')) errors.response_types = 'must include code when grant_types has authorization_code';
+    if (!code && m.response_types.length && !has('response_types')) m.response_types = [];
+    if (!code && m.response_types.includes('code')) errors.grant_types = 'must include authorization_code when response_types has code';
+    if (code && !m.redirect_uris.length && !errors.redirect_uris) errors.redirect_uris = 'at least one is required for authorization_code';
+    if (m.grant_types.includes('client_credentials') && m.token_endpoint_auth_method === 'none') {
+      errors.token_endpoint_auth_method = 'a public client cannot use client_credentials';
+    }
+  }
+  return { metadata: m, errors };
+}

@@ -1,0 +1,55 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@idp/config';
+import { SUPPORTED_AUTH_METHODS, SUPPORTED_GRANT_TYPES, SUPPORTED_RESPONSE_TYPES } from './clients/client-metadata.validator';
+import { SigningKeysService } from './keys/signing-keys.service';
+import { RESPONSE_MODES } from './response-modes/response-mode';
+import { USER_SCOPES } from './resources.service';
+
+/** OpenID Connect Discovery 1.0: advertises exactly what is implemented, nothing more. */
+@Controller()
+export class DiscoveryController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: SigningKeysService,
+  ) {}
+
+  @Get('.well-known/openid-configuration')
+  @Header('Cache-Control', 'public, max-age=300')
+  configuration() {
+    const iss = this.config.issuer;
+    return {
+      issuer: iss,
+      authorization_endpoint: `${iss}/connect/authorize`,
+      token_endpoint: `${iss}/connect/token`,
+      userinfo_endpoint: `${iss}/connect/userinfo`,
+      jwks_uri: `${iss}/.well-known/openid-configuration/jwks`,
+      scopes_supported: USER_SCOPES,
+      response_types_supported: SUPPORTED_RESPONSE_TYPES,
+      response_modes_supported: Object.keys(RESPONSE_MODES),
+      grant_types_supported: SUPPORTED_GRANT_TYPES,
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
+      code_challenge_methods_supported: ['S256'],
+      claims_supported: [
+        'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid',
+        'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'login',
+        'birthdate', 'picture', 'updated_at', 'email', 'email_verified', 'phone_number', 'phone_number_verified',
+      ],
+      claim_types_supported: ['normal'],
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      authorization_response_iss_parameter_supported: true,
+      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+      ui_locales_supported: ['ru', 'en'],
+    };
+  }
+
+  @Get('.well-known/openid-configuration/jwks')
+  @Header('Cache-Control', 'public, max-age=300')
+  @Header('Content-Type', 'application/jwk-set+json')
+  async jwks() {
+    return (await this.keys.keyRing()).jwks();
+  }
+}

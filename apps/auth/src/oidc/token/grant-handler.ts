@@ -1,0 +1,23 @@
+import { GrantType } from '@idp/domain';
+import { Client } from '../clients/clients.service';
+
+/** The token endpoint's successful answer (RFC 6749 5.1, OpenID Connect Core 3.1.3.3). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope?: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+/** One grant type. The token controller authenticates the client, checks the grant is allowed, and dispatches. */
+export interface GrantHandler {
+  readonly grantType: GrantType;
+  /** Parameters that must appear at most once and, where listed in `required`, at least once. */
+  readonly parameters: readonly string[];
+  readonly required: readonly string[];
+  handle(client: Client, params: Record<string, string>): Promise<TokenResponse>;
+}
+
+export const GRANT_HANDLERS = Symbol('GRANT_HANDLERS');

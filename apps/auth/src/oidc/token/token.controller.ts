@@ -1,0 +1,50 @@
+import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ClientsService } from '../clients/clients.service';
+import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../errors/oauth.errors';
+import { singleValued } from '../params';
+import { MetricsService } from '../../ops/metrics.service';
+import { GRANT_HANDLERS, GrantHandler } from './grant-handler';
+
+/** POST /connect/token: authenticate the client, check the grant is allowed, dispatch. */
+@Controller()
+export class TokenController {
+  private readonly handlers: Map<string, GrantHandler>;
+
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly metrics: MetricsService,
+    @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
+  ) {
+    this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
+  }
+
+  @Post('connect/token')
+  @HttpCode(200)
+  async token(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    let grantType = 'unknown';
+    let clientId = 'unknown';
+    try {
+      const params = singleValued(req.body);
+      if (!params.grant_type) throw new InvalidRequest('grant_type is required');
+      grantType = this.handlers.has(params.grant_type) ? params.grant_type : 'unsupported';
+      const client = await this.clients.authenticate(req, params);
+      clientId = client.clientId;
+      const handler = this.handlers.get(params.grant_type);
+      if (!handler) throw new UnsupportedGrantType(`grant_type ${params.grant_type} is not supported`);
+      if (!client.metadata.grant_types.includes(handler.grantType)) {
+        throw new UnauthorizedClient(`this client may not use the ${handler.grantType} grant`);
+      }
+      const missing = handler.required.filter((p) => params[p] === undefined);
+      if (missing.length) throw new InvalidRequest(`missing parameter: ${missing.join(', ')}`);
+
+      const response = await handler.handle(client, params);
+      void reply.headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+      this.metrics.tokenRequest(grantType, clientId, 'issued');
+      return response;
+    } catch (err) {
+      this.metrics.tokenRequest(grantType, clientId, err instanceof OAuthError ? err.error : 'server_error');
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@idp/config';
+import { randomToken, sha256 } from '../crypto';
+
+export interface GrantRow {
+  id: string;
+  client_id: string;
+  user_id: string;
+  scopes: string[];
+  session_id: string | null;
+  auth_time: Date;
+  revoked_at: Date | null;
+}
+
+export interface CodeRow {
+  code_hash: string;
+  grant_id: string;
+  client_id: string;
+  redirect_uri: string;
+  scopes: string[];
+  nonce: string | null;
+  code_challenge: string | null;
+  expires_at: Date;
+  consumed_at: Date | null;
+}
+
+export interface RefreshRow {
+  token_hash: string;
+  grant_id: string;
+  client_id: string;
+  user_id: string;
+  scopes: string[];
+  expires_at: Date;
+  consumed_at: Date | null;
+}
+
+export interface NewGrant {
+  clientId: string;
+  userId: string;
+  scopes: string[];
+  sessionId: string | null;
+  authTime: Date;
+}
+
+/** An UPDATE ... RETURNING through TypeORM answers [rows, count]. */
+const updatedRows = <T>(result: unknown): T[] => (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : []) as T[];
+
+/**
+ * Grants and the single-use artifacts issued from them. Every consumption is one conditional
+ * UPDATE, so of concurrent redemptions exactly one wins.
+ */
+@Injectable()
+export class GrantsService {
+  constructor(
+    @InjectDataSource('auth') readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async createGrantWithCode(
+    grant: NewGrant,
+    code: { redirectUri: string; nonce?: string; codeChallenge?: string },
+  ): Promise<{ grantId: string; code: string }> {
+    const grantId = randomUUID();
+    const value = randomToken();
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO auth.grants (id, client_id, user_id, scopes, session_id, auth_time) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [grantId, grant.clientId, grant.userId, grant.scopes, grant.sessionId, grant.authTime],
+      );
+      await tx.query(
+        `INSERT INTO auth.authorization_codes (code_hash, grant_id, client_id, redirect_uri, scopes, nonce, code_challenge, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))`,
+        [sha256(value), grantId, grant.clientId, code.redirectUri, grant.scopes, code.nonce ?? null, code.codeChallenge ?? null, this.config.ttl.code],
+      );
+    });
+    return { grantId, code: value };
+  }
+
+  async findCode(code: string): Promise<CodeRow | null> {
+    const rows: CodeRow[] = await this.db.query(`SELECT * FROM auth.authorization_codes WHERE code_hash = $1`, [sha256(code)]);
+    return rows[0] ?? null;
+  }
+
+  async findGrant(id: string, tx: EntityManager = this.db.manager): Promise<GrantRow | null> {
+    const rows: GrantRow[] = await tx.query(`SELECT * FROM auth.grants WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** True when this call consumed the code; false when someone else already had. */
+  async consumeCode(tx: EntityManager, codeHash: string): Promise<boolean> {
+    const result = await tx.query(
+      `UPDATE auth.authorization_codes SET consumed_at = now() WHERE code_hash = $1 AND consumed_at IS NULL RETURNING code_hash`,
+      [codeHash],
+    );
+    return updatedRows(result).length === 1;
+  }
+
+  async findRefreshToken(token: string): Promise<RefreshRow | null> {
+    const rows: RefreshRow[] = await this.db.query(`SELECT * FROM auth.refresh_tokens WHERE token_hash = $1`, [sha256(token)]);
+    return rows[0] ?? null;
+  }
+
+  async consumeRefreshToken(tx: EntityManager, tokenHash: string): Promise<boolean> {
+    const result = await tx.query(
+      `UPDATE auth.refresh_tokens SET consumed_at = now() WHERE token_hash = $1 AND consumed_at IS NULL RETURNING token_hash`,
+      [tokenHash],
+    );
+    return updatedRows(result).length === 1;
+  }
+
+  /** A new opaque refresh token (64 hex characters) for the grant. */
+  async issueRefreshToken(tx: EntityManager, grant: GrantRow, scopes: string[], ttlSeconds: number): Promise<string> {
+    const token = randomToken('hex');
+    await tx.query(
+      `INSERT INTO auth.refresh_tokens (token_hash, grant_id, client_id, user_id, scopes, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
+      [sha256(token), grant.id, grant.client_id, grant.user_id, scopes, ttlSeconds],
+    );
+    return token;
+  }
+
+  /** Revokes a grant: its refresh tokens stop working and its access tokens stop validating. */
+  async revokeGrant(id: string, reason: string): Promise<void> {
+    await this.db.query(`UPDATE auth.grants SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, reason]);
+  }
+
+  async isGrantActive(id: string): Promise<boolean> {
+    const rows: Array<{ revoked_at: Date | null }> = await this.db.query(`SELECT revoked_at FROM auth.grants WHERE id = $1`, [id]);
+    return rows.length === 1 && rows[0].revoked_at === null;
+  }
+}

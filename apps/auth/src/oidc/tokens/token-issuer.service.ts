@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '@idp/config';
+import { leftHalfHash } from '@idp/jwk';
+import { Client } from '../clients/clients.service';
+import { SigningKeysService } from '../keys/signing-keys.service';
+
+export interface AccessTokenInput {
+  client: Client;
+  /** The user, or the client itself for client_credentials. */
+  sub: string;
+  scopes: string[];
+  audiences: string[];
+  grantId?: string;
+  authTime?: Date;
+}
+
+export interface IdTokenInput {
+  client: Client;
+  sub: string;
+  nonce?: string | null;
+  authTime: Date;
+  sessionId?: string | null;
+  accessToken?: string;
+  code?: string;
+  extraClaims?: Record<string, unknown>;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Mints RS256 JWTs: access tokens per RFC 9068 and ID tokens per OpenID Connect Core 2. */
+@Injectable()
+export class TokenIssuerService {
+  constructor(
+    private readonly keys: SigningKeysService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get issuer(): string {
+    return this.config.issuer;
+  }
+
+  accessTokenTtl(client: Client): number {
+    return client.metadata.access_token_ttl ?? this.config.ttl.accessToken;
+  }
+
+  refreshTokenTtl(client: Client): number {
+    return client.metadata.refresh_token_ttl ?? this.config.ttl.refreshToken;
+  }
+
+  async accessToken(input: AccessTokenInput): Promise<{ token: string; expiresIn: number; jti: string }> {
+    const iat = now();
+    const expiresIn = this.accessTokenTtl(input.client);
+    const jti = randomUUID();
+    const aud = input.audiences.length ? input.audiences : [input.client.clientId];
+    const payload: Record<string, unknown> = {
+      iss: this.config.issuer,
+      sub: input.sub,
+      aud: aud.length === 1 ? aud[0] : aud,
+      client_id: input.client.clientId,
+      scope: input.scopes.join(' '),
+      jti,
+      iat,
+      exp: iat + expiresIn,
+    };
+    if (input.authTime) payload.auth_time = Math.floor(input.authTime.getTime() / 1000);
+    if (input.grantId) payload.gid = input.grantId;
+    const ring = await this.keys.keyRing();
+    return { token: await ring.sign(payload, 'at+jwt'), expiresIn, jti };
+  }
+
+  async idToken(input: IdTokenInput): Promise<string> {
+    const iat = now();
+    const payload: Record<string, unknown> = {
+      ...(input.extraClaims ?? {}),
+      iss: this.config.issuer,
+      sub: input.sub,
+      aud: input.client.clientId,
+      iat,
+      exp: iat + (input.client.metadata.id_token_ttl ?? this.config.ttl.idToken),
+      auth_time: Math.floor(input.authTime.getTime() / 1000),
+    };
+    if (input.nonce) payload.nonce = input.nonce;
+    if (input.sessionId) payload.sid = input.sessionId;
+    if (input.accessToken) payload.at_hash = leftHalfHash(input.accessToken);
+    if (input.code) payload.c_hash = leftHalfHash(input.code);
+    const ring = await this.keys.keyRing();
+    return ring.sign(payload);
+  }
+
+  /** Verifies one of our access tokens: signature, issuer, type and expiry. */
+  async verifyAccessToken(token: string) {
+    let ring = await this.keys.keyRing();
+    try {
+      return (await ring.verify(token, { issuer: this.config.issuer, typ: 'at+jwt' })).payload;
+    } catch (err) {
+      if ((err as Error).message !== 'unknown kid') throw err;
+      ring = await this.keys.reloadForUnknownKid();
+      return (await ring.verify(token, { issuer: this.config.issuer, typ: 'at+jwt' })).payload;
+    }
+  }
+}

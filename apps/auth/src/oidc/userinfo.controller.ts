@@ -1,0 +1,63 @@
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BusClient } from '@idp/bus';
+import { AccountsSubjects } from '@idp/contracts';
+import { InvalidRequest, InvalidToken } from './errors/oauth.errors';
+import { GrantsService } from './tokens/grants.service';
+import { TokenIssuerService } from './tokens/token-issuer.service';
+
+/** OpenID Connect Core 5.3: claims of the access token's scopes, fetched from accounts. */
+@Controller()
+export class UserinfoController {
+  constructor(
+    private readonly issuer: TokenIssuerService,
+    private readonly grants: GrantsService,
+    private readonly bus: BusClient,
+  ) {}
+
+  @Get('connect/userinfo')
+  get(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.userinfo(req, reply);
+  }
+
+  @Post('connect/userinfo')
+  post(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.userinfo(req, reply);
+  }
+
+  private async userinfo(req: FastifyRequest, reply: FastifyReply) {
+    const token = this.bearer(req);
+    let payload;
+    try {
+      payload = await this.issuer.verifyAccessToken(token);
+    } catch {
+      throw new InvalidToken('the access token is invalid or expired');
+    }
+    const scopes = String(payload.scope ?? '').split(' ');
+    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!scopes.includes('openid') || !aud.includes(this.issuer.issuer) || typeof payload.gid !== 'string') {
+      throw new InvalidToken('the access token does not allow UserInfo (no openid scope)');
+    }
+    if (!(await this.grants.isGrantActive(payload.gid))) throw new InvalidToken('the access token was revoked');
+    const claims = await this.bus.request(AccountsSubjects.claimsGet, { sub: String(payload.sub), scopes });
+    if (!claims.ok) throw new InvalidToken('the user of this access token no longer exists');
+    void reply.headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    return claims.value;
+  }
+
+  /** RFC 6750: the Authorization header, or access_token in a form body; never both. */
+  private bearer(req: FastifyRequest): string {
+    const header = req.headers.authorization;
+    const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>).access_token : undefined;
+    if (header && body !== undefined) throw new InvalidRequest('the access token was sent more than one way');
+    if (header) {
+      const m = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+      if (!m) throw new InvalidToken('the Authorization header must be "Bearer <token>"');
+      return m[1];
+    }
+    if (typeof body === 'string' && body) return body;
+    const err = new InvalidToken('no access token');
+    err.headers['WWW-Authenticate'] = 'Bearer realm="userinfo"';
+    throw err;
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IsNull, MoreThan, Repository } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@idp/config';
+import { SsoSessionEntity } from '@idp/domain';
+import { randomToken, sha256 } from '../oidc/crypto';
+
+export const SESSION_COOKIE = 'idp_session';
+
+/** Browser single sign-on sessions: an HttpOnly, SameSite=Lax cookie holding a random token. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(SsoSessionEntity, 'auth') private readonly sessions: Repository<SsoSessionEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get secure(): boolean {
+    return this.config.issuer.startsWith('https://');
+  }
+
+  async current(req: FastifyRequest): Promise<SsoSessionEntity | null> {
+    const token = req.cookies?.[SESSION_COOKIE];
+    if (!token || token.length > 100) return null;
+    return this.sessions.findOne({ where: { tokenHash: sha256(token), endedAt: IsNull(), expiresAt: MoreThan(new Date()) } });
+  }
+
+  async start(reply: FastifyReply, userId: string, amr: string[]): Promise<SsoSessionEntity> {
+    const token = randomToken();
+    const now = new Date();
+    const session = this.sessions.create({
+      id: randomUUID(),
+      tokenHash: sha256(token),
+      userId,
+      authTime: now,
+      amr,
+      expiresAt: new Date(now.getTime() + this.config.ttl.session * 1000),
+    });
+    await this.sessions.insert(session);
+    void reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.secure,
+      maxAge: this.config.ttl.session,
+    });
+    return session;
+  }
+
+  async end(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const session = await this.current(req);
+    if (session) await this.sessions.update({ id: session.id }, { endedAt: new Date() });
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+}

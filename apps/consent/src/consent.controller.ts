@@ -1,0 +1,24 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { ConsentGrantRequest, ConsentKey, ConsentSubjects, ok } from '@idp/contracts';
+import { ConsentsService } from './consents.service';
+
+@Controller()
+export class ConsentController {
+  constructor(private readonly consents: ConsentsService) {}
+
+  @MessagePattern(ConsentSubjects.consentGet)
+  async get(@Payload() req: ConsentKey) {
+    return ok(await this.consents.get(req.userId, req.clientId));
+  }
+
+  @MessagePattern(ConsentSubjects.consentGrant)
+  async grant(@Payload() req: ConsentGrantRequest) {
+    return ok(await this.consents.grant(req.userId, req.clientId, Array.isArray(req.scopes) ? req.scopes : []));
+  }
+
+  @MessagePattern(ConsentSubjects.ping)
+  ping() {
+    return ok({ at: new Date().toISOString() });
+  }
+}

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Which process is reading the configuration: decides which variables are mandatory. */
+export type RunMode = 'embedded' | 'auth' | 'accounts' | 'consent';
+
+export interface AppConfig {
+  mode: RunMode;
+  /** Public issuer URL, without a trailing slash. */
+  issuer: string;
+  port: number;
+  host: string;
+  /** PostgreSQL URL; undefined means embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** NATS URL; undefined means the in-process bus (embedded mode only). */
+  natsUrl?: string;
+  adminToken: string;
+  /** Where a generated admin token was written, for the start-up banner. */
+  adminTokenFile?: string;
+  keyEncryptionKey: Buffer;
+  smsWebhookUrl?: string;
+  smtpUrl?: string;
+  devOutbox: boolean;
+  /** How long a bus request may take before it becomes temporarily_unavailable. */
+  busTimeoutMs: number;
+  /** Cost factor of bcrypt for new password hashes. */
+  bcryptCost: number;
+  logLevel: string;
+  /** Registers the /demo relying party (on by default in embedded mode). */
+  demo: boolean;
+  ttl: {
+    /** Authorization codes: RFC 6749 recommends at most 10 minutes; 5 as Aitu. */
+    code: number;
+    /** Default access token lifetime when the client sets none. */
+    accessToken: number;
+    /** Default refresh token lifetime when the client sets none. */
+    refreshToken: number;
+    idToken: number;
+    /** SSO session lifetime. */
+    session: number;
+    /** A login/consent interaction must finish within this time. */
+    interaction: number;
+  };
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|on|yes)$/i.test(raw)) return true;
+  if (/^(0|false|off|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
+}
+
+/** Reads a secret from the environment or, in embedded mode, from (or into) a file under DATA_DIR. */
+function secret(
+  env: Env,
+  name: string,
+  mode: RunMode,
+  dataDir: string | undefined,
+  file: string,
+  make: () => string,
+): { value: string; file?: string } {
+  const raw = env[name];
+  if (raw) return { value: raw };
+  if (mode !== 'embedded' || !dataDir) {
+    throw new ConfigError(`${name} is required outside embedded mode`);
+  }
+  if (dataDir.startsWith('memory://')) return { value: make() };
+  const path = join(dataDir, file);
+  if (existsSync(path)) return { value: readFileSync(path, 'utf8').trim(), file: path };
+  mkdirSync(dataDir, { recursive: true });
+  const value = make();
+  writeFileSync(path, value + '\n', { mode: 0o600 });
+  return { value, file: path };
+}
+
+/**
+ * Reads and validates the configuration once at boot. Throws ConfigError naming the variable
+ * at fault; callers print it and exit.
+ */
+export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
+  const issuerRaw = url(env, 'ISSUER', ['http:', 'https:']) ?? 'http://localhost:3000';
+  const issuer = issuerRaw.replace(/\/+$/, '');
+  if (new URL(issuer).search || new URL(issuer).hash) {
+    throw new ConfigError('ISSUER must not carry a query or fragment');
+  }
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const natsUrl = url(env, 'NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:']);
+  if (mode !== 'embedded') {
+    if (!databaseUrl) throw new ConfigError(`DATABASE_URL is required for the ${mode} service`);
+    if (!natsUrl) throw new ConfigError(`NATS_URL is required for the ${mode} service (the in-process bus exists only in embedded mode)`);
+  }
+  const dataDir = env.DATA_DIR?.startsWith('memory://') ? env.DATA_DIR : resolve(env.DATA_DIR || './.data');
+  const embeddedData = databaseUrl ? undefined : dataDir;
+
+  const admin = secret(env, 'ADMIN_TOKEN', mode, embeddedData, 'admin-token', () => randomBytes(24).toString('base64url'));
+  const kek = secret(env, 'KEY_ENCRYPTION_KEY', mode, embeddedData, 'key-encryption-key', () => randomBytes(32).toString('base64'));
+  const keyEncryptionKey = Buffer.from(kek.value, 'base64');
+  if (keyEncryptionKey.length !== 32) {
+    throw new ConfigError('KEY_ENCRYPTION_KEY must be 32 random bytes, base64-encoded');
+  }
+  if (admin.value.length < 16) throw new ConfigError('ADMIN_TOKEN must be at least 16 characters');
+
+  return {
+    mode,
+    issuer,
+    port: int(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    natsUrl,
+    adminToken: admin.value,
+    adminTokenFile: admin.file,
+    keyEncryptionKey,
+    smsWebhookUrl: url(env, 'SMS_WEBHOOK_URL', ['http:', 'https:']),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    devOutbox: flag(env, 'DEV_OUTBOX', mode === 'embedded'),
+    busTimeoutMs: int(env, 'BUS_TIMEOUT_MS', 3000, 100),
+    bcryptCost: int(env, 'BCRYPT_COST', 10, 4),
+    logLevel: env.LOG_LEVEL || 'info',
+    demo: flag(env, 'DEMO', mode === 'embedded'),
+    ttl: {
+      code: int(env, 'CODE_TTL', 300, 1),
+      accessToken: int(env, 'ACCESS_TOKEN_TTL', 3600, 1),
+      refreshToken: int(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600, 1),
+      idToken: int(env, 'ID_TOKEN_TTL', 3600, 1),
+      session: int(env, 'SESSION_TTL', 14 * 24 * 3600, 60),
+      interaction: int(env, 'INTERACTION_TTL', 3600, 60),
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export * from './database.module';
+export * from './embedded-db';
+export * from './migrate';
+export * from './pglite.driver';

@@ -1,0 +1,55 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** A person's account. Identifiers are stored normalised and are unique across accounts. */
+@Entity({ schema: 'accounts', name: 'users' })
+export class UserEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  /** Lower-cased login (user name). */
+  @Column({ type: 'text', unique: true })
+  login: string;
+
+  @Column({ type: 'text', nullable: true })
+  email: string | null;
+
+  @Column({ name: 'email_verified', type: 'boolean', default: false })
+  emailVerified: boolean;
+
+  /** E.164. */
+  @Column({ type: 'text', nullable: true })
+  phone: string | null;
+
+  @Column({ name: 'phone_verified', type: 'boolean', default: false })
+  phoneVerified: boolean;
+
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash: string | null;
+
+  @Column({ name: 'password_updated_at', type: 'timestamptz', nullable: true })
+  passwordUpdatedAt: Date | null;
+
+  @Column({ name: 'given_name', type: 'text', nullable: true })
+  givenName: string | null;
+
+  @Column({ name: 'family_name', type: 'text', nullable: true })
+  familyName: string | null;
+
+  @Column({ name: 'middle_name', type: 'text', nullable: true })
+  middleName: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  nickname: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  birthdate: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  picture: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

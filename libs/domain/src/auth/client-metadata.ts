@@ -1,0 +1,29 @@
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+export type LoginMethod = 'password' | 'phone_otp' | 'email_otp' | 'certificate' | 'federated';
+
+export interface ClientMetadata {
+  client_name: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: GrantType[];
+  response_types: string[];
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  /** Space-separated scopes the client may request. */
+  scope: string;
+  application_type: 'web' | 'native';
+  subject_type: 'public';
+  id_token_signed_response_alg: 'RS256';
+  logo_uri?: string;
+  client_uri?: string;
+  policy_uri?: string;
+  tos_uri?: string;
+  contacts?: string[];
+  /** Our extensions; lifetimes in seconds. */
+  access_token_ttl?: number;
+  refresh_token_ttl?: number;
+  id_token_ttl?: number;
+  allowed_login_methods: LoginMethod[];
+  require_2fa: boolean;
+  first_party: boolean;
+}

@@ -1,0 +1,61 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The named states of a browser interaction:
+ * login -> consent -> completed, or aborted (denied, or failed) at any step.
+ */
+export type InteractionState = 'login' | 'consent' | 'completed' | 'aborted';
+
+/** The validated authorization request an interaction serves. */
+export interface AuthorizationRequest {
+  client_id: string;
+  redirect_uri: string;
+  response_type: string;
+  response_mode: string;
+  scopes: string[];
+  state?: string;
+  nonce?: string;
+  code_challenge?: string;
+  code_challenge_method?: string;
+  prompt: string[];
+  max_age?: number;
+  ui_locales?: string;
+  login_hint?: string;
+}
+
+@Entity({ schema: 'auth', name: 'interactions' })
+export class InteractionEntity {
+  @PrimaryColumn({ type: 'text' })
+  id: string;
+
+  @Column({ type: 'text' })
+  state: InteractionState;
+
+  @Column({ name: 'client_id', type: 'text' })
+  clientId: string;
+
+  @Column({ type: 'jsonb' })
+  request: AuthorizationRequest;
+
+  /** Synchronizer token of every form this interaction renders. */
+  @Column({ name: 'csrf_token', type: 'text' })
+  csrfToken: string;
+
+  @Column({ name: 'user_id', type: 'text', nullable: true })
+  userId: string | null;
+
+  @Column({ name: 'session_id', type: 'uuid', nullable: true })
+  sessionId: string | null;
+
+  @Column({ name: 'auth_time', type: 'timestamptz', nullable: true })
+  authTime: Date | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt: Date;
+}

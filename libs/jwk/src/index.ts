@@ -1,0 +1,2 @@
+export * from './key-encryption';
+export * from './key-ring';

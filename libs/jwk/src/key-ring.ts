@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { JWK, KeyLike, SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, JWTPayload, JWTVerifyOptions, calculateJwkThumbprint } from 'jose';
+
+export interface SigningKey {
+  kid: string;
+  alg: 'RS256';
+  publicJwk: JWK;
+  privateKey: KeyLike;
+  publicKey: KeyLike;
+}
+
+/** Creates a fresh RSA-2048 RS256 key; the kid is its RFC 7638 thumbprint. */
+export async function generateSigningKey(): Promise<{ kid: string; alg: 'RS256'; publicJwk: JWK; privateJwk: JWK }> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return {
+    kid,
+    alg: 'RS256',
+    publicJwk: { ...publicJwk, kid, use: 'sig', alg: 'RS256' },
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'RS256' },
+  };
+}
+
+export async function loadSigningKey(kid: string, publicJwk: JWK, privateJwk: JWK): Promise<SigningKey> {
+  return {
+    kid,
+    alg: 'RS256',
+    publicJwk,
+    privateKey: (await importJWK(privateJwk, 'RS256')) as KeyLike,
+    publicKey: (await importJWK(publicJwk, 'RS256')) as KeyLike,
+  };
+}
+
+/** The keys in use: the newest signs, all verify (so tokens outlive a rotation). */
+export class KeyRing {
+  constructor(private readonly keys: SigningKey[]) {
+    if (!keys.length) throw new Error('a key ring needs at least one key');
+  }
+
+  get current(): SigningKey {
+    return this.keys[0];
+  }
+
+  has(kid: string): boolean {
+    return this.keys.some((k) => k.kid === kid);
+  }
+
+  jwks(): { keys: JWK[] } {
+    return { keys: this.keys.map((k) => k.publicJwk) };
+  }
+
+  sign(payload: JWTPayload, typ?: string): Promise<string> {
+    const key = this.current;
+    return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, ...(typ ? { typ } : {}) }).sign(key.privateKey);
+  }
+
+  async verify(token: string, options: JWTVerifyOptions) {
+    return jwtVerify(
+      token,
+      (header) => {
+        const key = this.keys.find((k) => k.kid === header.kid);
+        if (!key) throw new Error('unknown kid');
+        return key.publicKey;
+      },
+      { algorithms: ['RS256'], ...options },
+    );
+  }
+}
+
+/**
+ * The left half of a hash of an ASCII value, base64url: at_hash and c_hash (OpenID Connect Core
+ * 3.1.3.6 / 3.3.2.11), SHA-256 for RS256.
+ */
+export function leftHalfHash(value: string): string {
+  const digest = createHash('sha256').update(value, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}

@@ -13,8 +13,8 @@ import { SigningKeysService } from './oidc/keys/signing-keys.service';
  * composition root): Fastify, cookies, the one exception filter, metrics, graceful shutdown.
  */
 export async function createHttpApp(root: Type<unknown> | ReturnType<typeof Object>, config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 256 * 1024, return503OnClosing: true });
-  const app = await NestFactory.create<NestFastifyApplication>(root as Type<unknown>, adapter, { bufferLogs: true });
+  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 256 * 1024, return503OnClosing: true, pluginTimeout: 0 });
+  const app = await NestFactory.create<NestFastifyApplication>(root as Type<unknown>, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   await app.register(fastifyCookie);
   app.useGlobalFilters(new OAuthExceptionFilter());

@@ -25,13 +25,14 @@ export class DatabaseModule {
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig): Promise<DataSourceOptions> => ({
         type: 'postgres',
+        name: db.schema,
         schema: db.schema,
         entities: db.entities,
         migrations: db.migrations,
         migrationsTableName: 'migrations',
         synchronize: false,
         installExtensions: false,
-        logging: ['error'],
+        logging: false,
         ...(config.databaseUrl
           ? { url: config.databaseUrl, poolSize: 10, applicationName: `idp-${config.mode}` }
           : { driver: pgliteDriver(await embeddedDatabase(config.dataDir)) }),

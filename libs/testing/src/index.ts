@@ -1,0 +1,4 @@
+export * from './admin-api';
+export * from './browserless';
+export * from './cookie-jar';
+export * from './ports';

@@ -14,7 +14,7 @@ import { SigningKeysService } from './oidc/keys/signing-keys.service';
  */
 export async function createHttpApp(root: Type<unknown> | ReturnType<typeof Object>, config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 256 * 1024, return503OnClosing: true, pluginTimeout: 0 });
-  const app = await NestFactory.create<NestFastifyApplication>(root as Type<unknown>, adapter, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(root as Type<unknown>, adapter, { bufferLogs: true, abortOnError: false, logger: ['error', 'warn'] });
   app.useLogger(app.get(Logger));
   await app.register(fastifyCookie);
   app.useGlobalFilters(new OAuthExceptionFilter());

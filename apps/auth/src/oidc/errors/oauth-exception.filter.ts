@@ -35,7 +35,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     } else if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      if (status >= 500) this.logger.error(exception);
+      if (status >= 500 && status !== 503) this.logger.error(exception);
       if (wantsPage(req)) {
         const message = typeof response === 'string' ? response : (response as { message?: string }).message ?? exception.message;
         this.page(req, reply, status, String(message));

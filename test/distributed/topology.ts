@@ -1,0 +1,109 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { AdminApi, freePort } from '@idp/testing';
+
+const ROOT = join(__dirname, '..', '..');
+export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+type App = 'auth' | 'accounts' | 'consent';
+
+/**
+ * The distributed topology, from the built artifacts: accounts and consent on NATS, two auth
+ * instances on different ports sharing one issuer, all on one PostgreSQL database.
+ */
+export class Topology {
+  readonly adminToken = 'distributed-admin-token-' + randomBytes(8).toString('hex');
+  private readonly kek = randomBytes(32).toString('base64');
+  private readonly procs = new Map<string, ChildProcess>();
+  private readonly logs = new Map<string, string[]>();
+  authA = '';
+  authB = '';
+  admin!: AdminApi;
+
+  static async resetDatabase(): Promise<void> {
+    const pg = new Client({ connectionString: DATABASE_URL });
+    await pg.connect();
+    try {
+      await pg.query('DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS accounts CASCADE; DROP SCHEMA IF EXISTS consent CASCADE');
+    } finally {
+      await pg.end();
+    }
+  }
+
+  async start(): Promise<void> {
+    const [a, b] = [await freePort(), await freePort()];
+    this.authA = `http://127.0.0.1:${a}`;
+    this.authB = `http://127.0.0.1:${b}`;
+    // Both auth instances start at once: migrations and the first signing key must happen exactly once.
+    await Promise.all([this.spawn('accounts', 'accounts'), this.spawn('consent', 'consent'), this.spawn('auth-a', 'auth', a), this.spawn('auth-b', 'auth', b)]);
+    await Promise.all([this.waitReady(this.authA), this.waitReady(this.authB)]);
+    this.admin = new AdminApi(this.authA, this.adminToken);
+  }
+
+  spawn(name: string, app: App, port?: number): Promise<void> {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'main.js')], {
+      env: {
+        ...process.env,
+        DATABASE_URL,
+        NATS_URL,
+        ADMIN_TOKEN: this.adminToken,
+        KEY_ENCRYPTION_KEY: this.kek,
+        ISSUER: this.authA,
+        PORT: String(port ?? 0),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        BCRYPT_COST: '6',
+        BUS_TIMEOUT_MS: '2000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log: string[] = [];
+    this.logs.set(name, log);
+    child.stdout!.on('data', (d) => log.push(String(d)));
+    child.stderr!.on('data', (d) => log.push(String(d)));
+    this.procs.set(name, child);
+    return new Promise((resolve, reject) => {
+      const onData = (d: Buffer) => {
+        if (/listening/.test(String(d))) {
+          child.stdout!.off('data', onData);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${log.join('')}`)));
+    });
+  }
+
+  async stop(name: string): Promise<void> {
+    const child = this.procs.get(name);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    this.procs.delete(name);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.procs.keys()].map((n) => this.stop(n)));
+  }
+
+  log(name: string): string {
+    return (this.logs.get(name) ?? []).join('');
+  }
+
+  async waitReady(base: string, timeoutMs = 20000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      try {
+        if ((await fetch(`${base}/health/ready`)).status === 200) return;
+      } catch {
+        /* not listening yet */
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${base} not ready after ${timeoutMs} ms`);
+  }
+}

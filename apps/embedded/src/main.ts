@@ -14,9 +14,8 @@ async function main() {
     `  Try a login:   ${config.issuer}/demo${config.demo ? '   (account: demo / demo-password, or register one)' : ''}`,
     `  Admin token:   ${config.adminTokenFile ?? 'from ADMIN_TOKEN'}`,
     `  Data:          ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.dataDir}`,
-    config.devOutbox ? `  Dev outbox:    ${config.issuer}/dev/outbox` : '',
     '',
-  ].filter((l) => l !== null);
+  ];
   process.stdout.write(lines.join('\n') + '\n');
 }
 

@@ -34,8 +34,8 @@ export function csrfField(token: string): string {
 
 export const STYLESHEET = `
 *{box-sizing:border-box}
-body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#f3f5f8;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b2330}
-.card{background:#fff;width:min(440px,94vw);padding:32px;border-radius:12px;box-shadow:0 4px 24px rgba(20,30,50,.08)}
+body{margin:0;min-height:100vh;display:flex;padding:24px 0;background:#f3f5f8;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b2330}
+.card{margin:auto;background:#fff;width:min(440px,94vw);padding:32px;border-radius:12px;box-shadow:0 4px 24px rgba(20,30,50,.08)}
 .card.wide{width:min(880px,96vw)}
 h1{font-size:1.4rem;margin:0 0 4px}
 p.sub{color:#5b6675;margin:0 0 20px}

@@ -19,6 +19,12 @@ import { DemoSetupService } from './demo/demo-setup.service';
 import { InteractionController } from './interaction/interaction.controller';
 import { InteractionsService } from './interaction/interactions.service';
 import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
+import { DeviceCodes1763890000000 } from './migrations/1763890000000-device-codes';
+import { DeviceAuthorizationController } from './device/device-authorization.controller';
+import { DeviceCodesService } from './device/device-codes.service';
+import { DeviceController } from './device/device.controller';
+import { DeviceCodeGrant } from './oidc/token/grants/device-code.grant';
+import { RateLimiterService } from './rate-limit/rate-limiter.service';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
 import { AuthorizeController } from './oidc/authorize/authorize.controller';
@@ -41,7 +47,7 @@ import { MetricsController } from './ops/metrics.controller';
 import { MetricsService } from './ops/metrics.service';
 import { SessionsService } from './sessions/sessions.service';
 
-const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant];
+const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant];
 
 /** Every grant type the token endpoint serves, registered in one place. */
 const grantRegistry: Provider = {
@@ -61,7 +67,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000],
         }),
       ],
       controllers: [
@@ -70,6 +76,8 @@ export class AuthModule {
         TokenController,
         UserinfoController,
         InteractionController,
+        DeviceAuthorizationController,
+        DeviceController,
         AdminClientsController,
         AdminUsersController,
         AdminResourcesController,
@@ -89,6 +97,8 @@ export class AuthModule {
         InteractionsService,
         AuthorizeChecks,
         AuthorizationService,
+        DeviceCodesService,
+        RateLimiterService,
         MetricsService,
         ...grantHandlers,
         grantRegistry,

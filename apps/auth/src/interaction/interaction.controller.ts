@@ -5,9 +5,9 @@ import { AccountsSubjects, ConsentSubjects, CreateUserError } from '@idp/contrac
 import { InteractionEntity } from '@idp/domain';
 import { AuthorizationService } from '../oidc/authorize/authorization.service';
 import { ClientsService } from '../oidc/clients/clients.service';
-import { AccessDenied } from '../oidc/errors/oauth.errors';
 import { ResourcesService } from '../oidc/resources.service';
 import { SessionsService } from '../sessions/sessions.service';
+import { formatUserCode } from '../device/user-code';
 import { Locale, pickLocale, t } from './i18n';
 import { InteractionsService } from './interactions.service';
 import { describeScopes } from './scope-descriptions';
@@ -91,7 +91,7 @@ export class InteractionController {
     const request = interaction.request;
     if (form.decision !== 'allow') {
       if (await this.interactions.transition(interaction, 'aborted', { lastError: 'access_denied' })) {
-        return this.authorization.fail(reply, request, new AccessDenied('the user denied the request'));
+        return this.authorization.deny(reply, request);
       }
       return this.expired(req, reply);
     }
@@ -128,7 +128,9 @@ export class InteractionController {
     const scopes = interaction.request.scopes;
     const items = describeScopes(base.locale, scopes, await this.resources.forScopes(scopes));
     const userLabel = String(claims.name ?? claims.preferred_username ?? claims.email ?? '');
-    return this.html(reply, renderConsent({ ...base, items, userLabel, logoUri: client?.metadata.logo_uri }));
+    const code = interaction.request.device_user_code;
+    const deviceCheck = code ? t(base.locale, 'device.check', { code: formatUserCode(code) }) : undefined;
+    return this.html(reply, renderConsent({ ...base, items, userLabel, logoUri: client?.metadata.logo_uri, deviceCheck }));
   }
 
   /** The interaction, if it is live and this browser's; on a POST also the CSRF token must match. */

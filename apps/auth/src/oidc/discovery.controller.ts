@@ -22,6 +22,7 @@ export class DiscoveryController {
       authorization_endpoint: `${iss}/connect/authorize`,
       token_endpoint: `${iss}/connect/token`,
       userinfo_endpoint: `${iss}/connect/userinfo`,
+      device_authorization_endpoint: `${iss}/connect/deviceauthorization`,
       jwks_uri: `${iss}/.well-known/openid-configuration/jwks`,
       scopes_supported: USER_SCOPES,
       response_types_supported: SUPPORTED_RESPONSE_TYPES,

@@ -1,5 +1,5 @@
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
-export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'urn:ietf:params:oauth:grant-type:device_code';
 export type LoginMethod = 'password' | 'phone_otp' | 'email_otp' | 'certificate' | 'federated';
 
 export interface ClientMetadata {
@@ -23,6 +23,8 @@ export interface ClientMetadata {
   access_token_ttl?: number;
   refresh_token_ttl?: number;
   id_token_ttl?: number;
+  device_code_ttl?: number;
+  device_poll_interval?: number;
   allowed_login_methods: LoginMethod[];
   require_2fa: boolean;
   first_party: boolean;

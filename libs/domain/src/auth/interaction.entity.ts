@@ -21,6 +21,8 @@ export interface AuthorizationRequest {
   max_age?: number;
   ui_locales?: string;
   login_hint?: string;
+  /** Set when the interaction approves a device (RFC 8628) instead of answering a redirect. */
+  device_user_code?: string;
 }
 
 @Entity({ schema: 'auth', name: 'interactions' })

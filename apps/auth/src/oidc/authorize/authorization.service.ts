@@ -4,8 +4,11 @@ import { APP_CONFIG, AppConfig } from '@idp/config';
 import { BusClient } from '@idp/bus';
 import { ConsentSubjects } from '@idp/contracts';
 import { AuthorizationRequest } from '@idp/domain';
-import { Client } from '../clients/clients.service';
-import { OAuthError } from '../errors/oauth.errors';
+import { DeviceCodesService } from '../../device/device-codes.service';
+import { renderDeviceOutcome } from '../../device/device.views';
+import { pickLocale } from '../../interaction/i18n';
+import { Client, ClientsService } from '../clients/clients.service';
+import { AccessDenied, OAuthError } from '../errors/oauth.errors';
 import { RESPONSE_MODES, defaultResponseMode } from '../response-modes/response-mode';
 import { GrantsService } from '../tokens/grants.service';
 
@@ -29,6 +32,8 @@ export class AuthorizationService {
   constructor(
     private readonly grants: GrantsService,
     private readonly bus: BusClient,
+    private readonly devices: DeviceCodesService,
+    private readonly clients: ClientsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -40,13 +45,41 @@ export class AuthorizationService {
     return request.scopes.some((s) => s !== 'openid' && !record.scopes.includes(s));
   }
 
-  /** Issues the code and sends the successful response. */
+  /** Issues the code and sends the successful response (or, for a device, records the approval). */
   async complete(reply: FastifyReply, request: AuthorizationRequest, user: AuthenticatedUser): Promise<void> {
+    if (request.device_user_code) {
+      const approved = await this.devices.decide(request.device_user_code, { status: 'approved', ...user });
+      return this.deviceOutcome(reply, request, approved ? 'done' : 'expired');
+    }
     const { code } = await this.grants.createGrantWithCode(
       { clientId: request.client_id, userId: user.userId, scopes: request.scopes, sessionId: user.sessionId, authTime: user.authTime },
       { redirectUri: request.redirect_uri, nonce: request.nonce, codeChallenge: request.code_challenge },
     );
     this.respond(reply, request, { code, scope: request.scopes.join(' ') });
+  }
+
+  /** The user said no: access_denied to the client, or to the waiting device. */
+  async deny(reply: FastifyReply, request: AuthorizationRequest): Promise<void> {
+    if (request.device_user_code) {
+      const denied = await this.devices.decide(request.device_user_code, { status: 'denied' });
+      return this.deviceOutcome(reply, request, denied ? 'denied' : 'expired');
+    }
+    this.fail(reply, request, new AccessDenied('the user denied the request'));
+  }
+
+  private async deviceOutcome(reply: FastifyReply, request: AuthorizationRequest, outcome: 'done' | 'denied' | 'expired'): Promise<void> {
+    const locale = pickLocale(request.ui_locales, reply.request.headers['accept-language']);
+    const client = await this.clients.find(request.client_id);
+    const vars = { client: client?.metadata.client_name ?? request.client_id };
+    const page = {
+      done: renderDeviceOutcome(locale, 'device.doneTitle', 'device.done', vars),
+      denied: renderDeviceOutcome(locale, 'device.deniedTitle', 'device.denied', vars),
+      expired: renderDeviceOutcome(locale, 'device.expiredTitle', 'device.expired'),
+    }[outcome];
+    void reply
+      .status(outcome === 'expired' ? 410 : 200)
+      .headers({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
+      .send(page);
   }
 
   /** Sends an error to the client's redirect URI (RFC 6749 4.1.2.1). */

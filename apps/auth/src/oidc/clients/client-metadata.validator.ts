@@ -1,6 +1,6 @@
 import { ClientMetadata, GrantType, LoginMethod, TokenEndpointAuthMethod } from '@idp/domain';
 
-export const SUPPORTED_GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+export const SUPPORTED_GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'];
 export const SUPPORTED_RESPONSE_TYPES = ['code'];
 export const SUPPORTED_AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
 export const LOGIN_METHODS: LoginMethod[] = ['password', 'phone_otp', 'email_otp', 'certificate', 'federated'];
@@ -136,6 +136,13 @@ export function validateClientMetadata(input: Record<string, unknown>, base?: Cl
     if (!has(field)) continue;
     const v = input[field];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 60 || v > 400 * 24 * 3600) errors[field] = 'must be an integer number of seconds, 60 or more';
+    else m[field] = v;
+  }
+
+  for (const [field, min, max] of [['device_code_ttl', 60, 3600], ['device_poll_interval', 1, 60]] as const) {
+    if (!has(field)) continue;
+    const v = input[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) errors[field] = `must be an integer from ${min} to ${max} seconds`;
     else m[field] = v;
   }
 

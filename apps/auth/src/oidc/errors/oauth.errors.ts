@@ -41,7 +41,6 @@ export class InvalidScope extends OAuthError {
 }
 export class AccessDenied extends OAuthError {
   readonly error = 'access_denied';
-  readonly status = 403;
 }
 export class LoginRequired extends OAuthError {
   readonly error = 'login_required';
@@ -87,4 +86,17 @@ export class RequestUriNotSupported extends OAuthError {
 }
 export class RegistrationNotSupported extends OAuthError {
   readonly error = 'registration_not_supported';
+}
+export class InvalidTarget extends OAuthError {
+  readonly error = 'invalid_target';
+}
+/** RFC 8628 3.5: the device flow's polling answers. */
+export class AuthorizationPending extends OAuthError {
+  readonly error = 'authorization_pending';
+}
+export class SlowDown extends OAuthError {
+  readonly error = 'slow_down';
+}
+export class ExpiredToken extends OAuthError {
+  readonly error = 'expired_token';
 }

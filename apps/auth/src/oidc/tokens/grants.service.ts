@@ -79,6 +79,15 @@ export class GrantsService {
     return { grantId, code: value };
   }
 
+  /** A grant without a code (the device flow issues tokens straight from it). */
+  async createGrant(tx: EntityManager, grant: NewGrant): Promise<GrantRow> {
+    const rows: GrantRow[] = await tx.query(
+      `INSERT INTO auth.grants (id, client_id, user_id, scopes, session_id, auth_time) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [randomUUID(), grant.clientId, grant.userId, grant.scopes, grant.sessionId, grant.authTime],
+    );
+    return rows[0];
+  }
+
   async findCode(code: string): Promise<CodeRow | null> {
     const rows: CodeRow[] = await this.db.query(`SELECT * FROM auth.authorization_codes WHERE code_hash = $1`, [sha256(code)]);
     return rows[0] ?? null;

@@ -1,0 +1,51 @@
+import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '@idp/config';
+import { checkScope } from '../oidc/authorize/checks/check-scope';
+import { ClientsService } from '../oidc/clients/clients.service';
+import { InvalidTarget, UnauthorizedClient } from '../oidc/errors/oauth.errors';
+import { singleValued } from '../oidc/params';
+import { ResourcesService } from '../oidc/resources.service';
+import { DEVICE_CODE_GRANT } from '../oidc/token/grants/device-code.grant';
+import { DeviceCodesService } from './device-codes.service';
+import { formatUserCode } from './user-code';
+
+/** POST /connect/deviceauthorization (RFC 8628 3.1/3.2). */
+@Controller()
+export class DeviceAuthorizationController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly resources: ResourcesService,
+    private readonly devices: DeviceCodesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('connect/deviceauthorization')
+  @HttpCode(200)
+  async authorize(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const params = singleValued(req.body);
+    const client = await this.clients.authenticate(req, params);
+    if (!client.metadata.grant_types.includes(DEVICE_CODE_GRANT)) throw new UnauthorizedClient('this client may not use the device flow');
+
+    // The same scope rules as the authorization endpoint.
+    const ctx = { params: { scope: params.scope ?? '' }, client, request: {} as { scopes?: string[] } };
+    await checkScope(this.resources)(ctx as never);
+    const scopes = ctx.request.scopes!;
+    if (params.resource !== undefined) {
+      const known = (await this.resources.list()).some((r) => r.audience === params.resource);
+      if (!known) throw new InvalidTarget('resource is not a registered API');
+    }
+
+    const { deviceCode, userCode } = await this.devices.create(client, scopes, params.resource);
+    const verificationUri = `${this.config.issuer}/device`;
+    void reply.headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    return {
+      device_code: deviceCode,
+      user_code: formatUserCode(userCode),
+      verification_uri: verificationUri,
+      verification_uri_complete: `${verificationUri}?user-code=${userCode}`,
+      expires_in: this.devices.ttl(client),
+      interval: this.devices.interval(client),
+    };
+  }
+}

@@ -22,7 +22,7 @@ export function renderConsent(v: ConsentView): string {
     `${v.logoUri ? `<img src="${esc(v.logoUri)}" alt="" width="48" height="48">` : ''}
 <h1>${esc(t(l, 'consent.title', { client: v.clientName }))}</h1>
 <p class="sub">${esc(t(l, 'consent.signedInAs', { user: v.userLabel }))}</p>
-${v.deviceCheck ? `<p class="error" id="device-check">${esc(v.deviceCheck)}</p>` : ''}
+${v.deviceCheck ? `<p class="notice" id="device-check">${esc(v.deviceCheck)}</p>` : ''}
 <p>${esc(t(l, 'consent.lead'))}</p>
 <ul class="scopes">${v.items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>
 <form method="post" action="/interaction/${esc(v.interactionId)}/consent">

@@ -46,6 +46,7 @@ button,.button{display:inline-block;margin-top:20px;padding:10px 18px;border-rad
 button.secondary{background:#e6eaf0;color:#1b2330}
 .row{display:flex;gap:12px}
 .error{background:#fdecec;color:#9b1c1c;padding:10px 12px;border-radius:8px;margin:12px 0}
+.notice{background:#eef4ff;color:#1b3a7a;padding:10px 12px;border-radius:8px;margin:12px 0;font-weight:600}
 ul.scopes{padding-left:20px}
 pre{background:#f6f8fa;padding:12px;border-radius:8px;overflow:auto;font-size:.85rem}
 .muted{color:#5b6675;font-size:.9rem}

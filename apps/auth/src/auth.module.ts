@@ -20,12 +20,16 @@ import { InteractionController } from './interaction/interaction.controller';
 import { InteractionsService } from './interaction/interactions.service';
 import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
 import { DeviceCodes1763890000000 } from './migrations/1763890000000-device-codes';
+import { FrontChannel1763900000000 } from './migrations/1763900000000-front-channel';
 import { DeviceAuthorizationController } from './device/device-authorization.controller';
 import { DeviceCodesService } from './device/device-codes.service';
 import { DeviceController } from './device/device.controller';
 import { DeviceCodeGrant } from './oidc/token/grants/device-code.grant';
 import { RateLimiterService } from './rate-limit/rate-limiter.service';
+import { BackchannelLogoutService } from './logout/backchannel-logout.service';
+import { EndSessionController } from './logout/end-session.controller';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
+import { AuthorizationResponseService } from './oidc/authorize/authorization-response.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
 import { AuthorizeController } from './oidc/authorize/authorize.controller';
 import { ClientsService } from './oidc/clients/clients.service';
@@ -67,7 +71,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, FrontChannel1763900000000],
         }),
       ],
       controllers: [
@@ -78,6 +82,7 @@ export class AuthModule {
         InteractionController,
         DeviceAuthorizationController,
         DeviceController,
+        EndSessionController,
         AdminClientsController,
         AdminUsersController,
         AdminResourcesController,
@@ -97,8 +102,10 @@ export class AuthModule {
         InteractionsService,
         AuthorizeChecks,
         AuthorizationService,
+        AuthorizationResponseService,
         DeviceCodesService,
         RateLimiterService,
+        BackchannelLogoutService,
         MetricsService,
         ...grantHandlers,
         grantRegistry,

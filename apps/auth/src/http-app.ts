@@ -7,6 +7,8 @@ import { AppConfig } from '@idp/config';
 import { OAuthExceptionFilter } from './oidc/errors/oauth-exception.filter';
 import { MetricsService } from './ops/metrics.service';
 import { SigningKeysService } from './oidc/keys/signing-keys.service';
+import { ClientsService } from './oidc/clients/clients.service';
+import { registerCors } from './ops/cors';
 
 /**
  * Builds the HTTP application around a root module (the auth app alone, or the embedded
@@ -25,6 +27,7 @@ export async function createHttpApp(root: Type<unknown> | ReturnType<typeof Obje
   fastify.addHook('onResponse', async (req, reply) => {
     metrics.observeHttp(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
   });
+  registerCors(fastify, app.get(ClientsService));
   return app;
 }
 

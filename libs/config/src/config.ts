@@ -20,6 +20,8 @@ export interface AppConfig {
   /** Where a generated admin token was written, for the start-up banner. */
   adminTokenFile?: string;
   keyEncryptionKey: Buffer;
+  /** Salt of pairwise subject identifiers; changing it changes every pairwise `sub`. */
+  pairwiseSalt: string;
   smsWebhookUrl?: string;
   smtpUrl?: string;
   devOutbox: boolean;
@@ -126,6 +128,7 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
 
   const admin = secret(env, 'ADMIN_TOKEN', mode, embeddedData, 'admin-token', () => randomBytes(24).toString('base64url'));
   const kek = secret(env, 'KEY_ENCRYPTION_KEY', mode, embeddedData, 'key-encryption-key', () => randomBytes(32).toString('base64'));
+  const pairwise = secret(env, 'PAIRWISE_SALT', mode, embeddedData, 'pairwise-salt', () => randomBytes(32).toString('base64url'));
   const keyEncryptionKey = Buffer.from(kek.value, 'base64');
   if (keyEncryptionKey.length !== 32) {
     throw new ConfigError('KEY_ENCRYPTION_KEY must be 32 random bytes, base64-encoded');
@@ -143,6 +146,7 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     adminToken: admin.value,
     adminTokenFile: admin.file,
     keyEncryptionKey,
+    pairwiseSalt: pairwise.value,
     smsWebhookUrl: url(env, 'SMS_WEBHOOK_URL', ['http:', 'https:']),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     devOutbox: flag(env, 'DEV_OUTBOX', mode === 'embedded'),
@@ -154,7 +158,7 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
       code: int(env, 'CODE_TTL', 300, 1),
       accessToken: int(env, 'ACCESS_TOKEN_TTL', 3600, 1),
       refreshToken: int(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600, 1),
-      idToken: int(env, 'ID_TOKEN_TTL', 3600, 1),
+      idToken: int(env, 'ID_TOKEN_TTL', 1800, 1),
       session: int(env, 'SESSION_TTL', 14 * 24 * 3600, 60),
       interaction: int(env, 'INTERACTION_TTL', 3600, 60),
     },

@@ -18,6 +18,9 @@ export interface CreateUserRequest {
   nickname?: string;
   birthdate?: string;
   picture?: string;
+  email_public?: string;
+  custom_fields?: Record<string, unknown>;
+  password_change_required?: boolean;
   /** Identifiers given by an administrator count as verified; self-registered ones do not. */
   verified?: boolean;
 }

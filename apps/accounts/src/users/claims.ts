@@ -1,6 +1,9 @@
 import { UserEntity } from '@idp/domain';
 
-/** Standard claims released per scope (OpenID Connect Core 5.4); absent values are left out. */
+/**
+ * Claims released per scope (OpenID Connect Core 5.4, plus the Trusted.ID set in PROTOCOL-FACTS):
+ * absent values are left out, never sent as null or empty strings.
+ */
 export function claimsFor(user: UserEntity, scopes: string[]): Record<string, unknown> {
   const claims: Record<string, unknown> = { sub: user.id };
   const put = (name: string, value: unknown) => {
@@ -18,11 +21,16 @@ export function claimsFor(user: UserEntity, scopes: string[]): Record<string, un
     put('birthdate', user.birthdate);
     put('picture', user.picture);
     put('updated_at', Math.floor(new Date(user.updatedAt).getTime() / 1000));
+    if (user.passwordUpdatedAt) put('password_updated_at', Math.floor(new Date(user.passwordUpdatedAt).getTime() / 1000));
+    put('password_change_required', user.passwordChangeRequired ?? false);
+    put('deleted', !!user.deletedAt);
+    if (user.customFields && Object.keys(user.customFields).length) put('custom_fields', user.customFields);
   }
   if (scopes.includes('email') && user.email) {
     claims.email = user.email;
     claims.email_verified = user.emailVerified;
   }
+  if (scopes.includes('email')) put('email_public', user.emailPublic);
   if (scopes.includes('phone') && user.phone) {
     claims.phone_number = user.phone;
     claims.phone_number_verified = user.phoneVerified;

@@ -32,6 +32,7 @@ export class UsersService {
     if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) return fail('invalid_input', 'password: at most 72 bytes');
     const email = req.email ? normaliseEmail(req.email) : null;
     if (req.email && !email) return fail('invalid_input', 'email: not a valid e-mail address');
+    if (req.email_public && !normaliseEmail(req.email_public)) return fail('invalid_input', 'email_public: not a valid e-mail address');
     const phone = req.phone ? normalisePhone(req.phone) : null;
     if (req.phone && !phone) return fail('invalid_input', 'phone: not a valid phone number');
 
@@ -50,6 +51,9 @@ export class UsersService {
       nickname: req.nickname?.trim() || null,
       birthdate: req.birthdate?.trim() || null,
       picture: req.picture?.trim() || null,
+      emailPublic: req.email_public ? normaliseEmail(req.email_public) : null,
+      customFields: req.custom_fields && typeof req.custom_fields === 'object' && !Array.isArray(req.custom_fields) ? req.custom_fields : null,
+      passwordChangeRequired: req.password_change_required === true,
     });
     try {
       await this.users.insert(user);

@@ -1,6 +1,8 @@
+import { ClientMetadata } from '@idp/domain';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { validateClientMetadata } from '../oidc/clients/client-metadata.validator';
+import { resolveSector } from '../oidc/clients/sector';
 import { AdminGuard } from './admin.guard';
 import { ConflictError, FieldValidationError, NotFoundError, requireObject } from './admin-errors';
 
@@ -29,6 +31,7 @@ export class AdminClientsController {
       errors.client_id = 'must be 3-300 characters of letters, digits and . _ ~ -';
     }
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
+    await this.applySector(metadata);
     if (input.client_id && (await this.clients.find(input.client_id))) throw new ConflictError('client_id', 'client_id is taken');
     const { client, secret } = await this.clients.create(metadata, input.client_id as string | undefined);
     return view(client, secret);
@@ -54,9 +57,17 @@ export class AdminClientsController {
     if (input.client_id !== undefined && input.client_id !== id) throw new FieldValidationError({ client_id: 'cannot be changed' });
     const { metadata, errors } = validateClientMetadata(input, current.metadata);
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
+    await this.applySector(metadata);
     const updated = await this.clients.update(id, metadata);
     if (!updated) throw new NotFoundError('client');
     return view(updated.client, updated.secret);
+  }
+
+  private async applySector(metadata: ClientMetadata): Promise<void> {
+    const { sector, errors } = await resolveSector(metadata);
+    if (Object.keys(errors).length) throw new FieldValidationError(errors);
+    if (sector) metadata.sector = sector;
+    else delete metadata.sector;
   }
 
   @Delete(':id')

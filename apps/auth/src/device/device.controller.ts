@@ -83,7 +83,7 @@ export class DeviceController {
     };
     const session = await this.sessions.current(req);
     const interaction = session
-      ? await this.interactions.start(reply, request, 'consent', { userId: session.userId, sessionId: session.id, authTime: session.authTime })
+      ? await this.interactions.start(reply, request, 'consent', { userId: session.userId, sessionId: session.id, authTime: session.authTime, amr: session.amr })
       : await this.interactions.start(reply, request, 'login');
     void reply.redirect(`/interaction/${interaction.id}`, 303);
   }

@@ -104,7 +104,7 @@ export class InteractionController {
     const session = await this.sessions.start(reply, userId, amr);
     const client = await this.clients.find(interaction.clientId);
     if (!client) return this.expired(req, reply);
-    const user = { userId, sessionId: session.id, authTime: session.authTime };
+    const user = { userId, sessionId: session.id, authTime: session.authTime, amr: session.amr };
     if (await this.authorization.needsConsent(client, interaction.request, userId)) {
       const moved = await this.interactions.transition(interaction, 'consent', user);
       return moved ? this.redirectToInteraction(reply, interaction) : this.expired(req, reply);
@@ -118,6 +118,7 @@ export class InteractionController {
       userId: interaction.userId!,
       sessionId: interaction.sessionId!,
       authTime: interaction.authTime!,
+      amr: interaction.amr ?? [],
     });
   }
 

@@ -23,7 +23,7 @@ export class InteractionsService {
     reply: FastifyReply,
     request: AuthorizationRequest,
     state: InteractionState,
-    user?: { userId: string; sessionId: string; authTime: Date },
+    user?: { userId: string; sessionId: string; authTime: Date; amr: string[] },
   ): Promise<InteractionEntity> {
     const interaction = this.interactions.create({
       id: randomToken('base64url', 18),
@@ -34,6 +34,7 @@ export class InteractionsService {
       userId: user?.userId ?? null,
       sessionId: user?.sessionId ?? null,
       authTime: user?.authTime ?? null,
+      amr: user?.amr ?? [],
       expiresAt: new Date(Date.now() + this.config.ttl.interaction * 1000),
     });
     await this.interactions.insert(interaction);

@@ -2,7 +2,9 @@ import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient } from '@idp/bus';
 import { AccountsSubjects } from '@idp/contracts';
+import { ClientsService } from './clients/clients.service';
 import { InvalidRequest, InvalidToken } from './errors/oauth.errors';
+import { SigningKeysService } from './keys/signing-keys.service';
 import { GrantsService } from './tokens/grants.service';
 import { TokenIssuerService } from './tokens/token-issuer.service';
 
@@ -13,6 +15,8 @@ export class UserinfoController {
     private readonly issuer: TokenIssuerService,
     private readonly grants: GrantsService,
     private readonly bus: BusClient,
+    private readonly clients: ClientsService,
+    private readonly keys: SigningKeysService,
   ) {}
 
   @Get('connect/userinfo')
@@ -38,11 +42,21 @@ export class UserinfoController {
     if (!scopes.includes('openid') || !aud.includes(this.issuer.issuer) || typeof payload.gid !== 'string') {
       throw new InvalidToken('the access token does not allow UserInfo (no openid scope)');
     }
-    if (!(await this.grants.isGrantActive(payload.gid))) throw new InvalidToken('the access token was revoked');
-    const claims = await this.bus.request(AccountsSubjects.claimsGet, { sub: String(payload.sub), scopes });
+    // The grant names the account (the token's sub may be pairwise) and says whether it was revoked.
+    const grant = await this.grants.findGrant(payload.gid);
+    if (!grant || grant.revoked_at) throw new InvalidToken('the access token was revoked');
+    const claims = await this.bus.request(AccountsSubjects.claimsGet, { sub: grant.user_id, scopes });
     if (!claims.ok) throw new InvalidToken('the user of this access token no longer exists');
+    const body = { ...claims.value, sub: payload.sub };
     void reply.headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    return claims.value;
+    const client = await this.clients.find(payload.client_id);
+    if (client?.metadata.userinfo_signed_response_alg) {
+      // OpenID Connect Core 5.3.2: a signed answer carries iss and aud.
+      const ring = await this.keys.keyRing();
+      void reply.header('Content-Type', 'application/jwt');
+      return ring.sign({ ...body, iss: this.issuer.issuer, aud: client.clientId });
+    }
+    return body;
   }
 
   /** RFC 6750: the Authorization header, or access_token in a form body; never both. */

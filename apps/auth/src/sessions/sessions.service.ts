@@ -49,9 +49,11 @@ export class SessionsService {
     return session;
   }
 
-  async end(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  /** Ends the browser's session (if any) and clears its cookie; answers the session that ended. */
+  async end(req: FastifyRequest, reply: FastifyReply): Promise<SsoSessionEntity | null> {
     const session = await this.current(req);
     if (session) await this.sessions.update({ id: session.id }, { endedAt: new Date() });
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return session;
   }
 }

@@ -47,6 +47,20 @@ export class UserEntity {
   @Column({ type: 'text', nullable: true })
   picture: string | null;
 
+  /** The e-mail the user shows to others (may differ from the sign-in e-mail). */
+  @Column({ name: 'email_public', type: 'text', nullable: true })
+  emailPublic: string | null;
+
+  @Column({ name: 'password_change_required', type: 'boolean', default: false })
+  passwordChangeRequired: boolean;
+
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
+
+  @Column({ name: 'custom_fields', type: 'jsonb', nullable: true })
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  customFields: Record<string, any> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,5 +1,5 @@
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
-export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'urn:ietf:params:oauth:grant-type:device_code';
+export type GrantType = 'authorization_code' | 'implicit' | 'refresh_token' | 'client_credentials' | 'urn:ietf:params:oauth:grant-type:device_code';
 export type LoginMethod = 'password' | 'phone_otp' | 'email_otp' | 'certificate' | 'federated';
 
 export interface ClientMetadata {
@@ -12,7 +12,13 @@ export interface ClientMetadata {
   /** Space-separated scopes the client may request. */
   scope: string;
   application_type: 'web' | 'native';
-  subject_type: 'public';
+  subject_type: 'public' | 'pairwise';
+  sector_identifier_uri?: string;
+  /** The pairwise sector (host), computed at registration. */
+  sector?: string;
+  userinfo_signed_response_alg?: 'RS256';
+  backchannel_logout_uri?: string;
+  backchannel_logout_session_required?: boolean;
   id_token_signed_response_alg: 'RS256';
   logo_uri?: string;
   client_uri?: string;

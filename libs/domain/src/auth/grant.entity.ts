@@ -24,6 +24,12 @@ export class GrantEntity {
   @Column({ name: 'auth_time', type: 'timestamptz' })
   authTime: Date;
 
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  amr: string[];
+
+  @Column({ type: 'text', nullable: true })
+  acr: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

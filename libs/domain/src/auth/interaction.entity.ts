@@ -23,6 +23,10 @@ export interface AuthorizationRequest {
   login_hint?: string;
   /** Set when the interaction approves a device (RFC 8628) instead of answering a redirect. */
   device_user_code?: string;
+  id_token_hint_sub?: string;
+  acr_values?: string;
+  display?: string;
+  claims_locales?: string;
 }
 
 @Entity({ schema: 'auth', name: 'interactions' })
@@ -51,6 +55,9 @@ export class InteractionEntity {
 
   @Column({ name: 'auth_time', type: 'timestamptz', nullable: true })
   authTime: Date | null;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  amr: string[];
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;

@@ -10,7 +10,7 @@ import { pickLocale } from '../../interaction/i18n';
 import { Client, ClientsService } from '../clients/clients.service';
 import { AccessDenied, OAuthError } from '../errors/oauth.errors';
 import { RESPONSE_MODES, defaultResponseMode } from '../response-modes/response-mode';
-import { GrantsService } from '../tokens/grants.service';
+import { AuthorizationResponseService } from './authorization-response.service';
 
 /** Where and how an authorization response goes. */
 export interface ResponseTarget {
@@ -24,13 +24,15 @@ export interface AuthenticatedUser {
   userId: string;
   sessionId: string;
   authTime: Date;
+  /** Authentication methods used (RFC 8176): pwd, otp, mfa, ... */
+  amr: string[];
 }
 
 /** Finishing an authorization request: consent decisions, codes, and the response to the client. */
 @Injectable()
 export class AuthorizationService {
   constructor(
-    private readonly grants: GrantsService,
+    private readonly responses: AuthorizationResponseService,
     private readonly bus: BusClient,
     private readonly devices: DeviceCodesService,
     private readonly clients: ClientsService,
@@ -48,14 +50,12 @@ export class AuthorizationService {
   /** Issues the code and sends the successful response (or, for a device, records the approval). */
   async complete(reply: FastifyReply, request: AuthorizationRequest, user: AuthenticatedUser): Promise<void> {
     if (request.device_user_code) {
-      const approved = await this.devices.decide(request.device_user_code, { status: 'approved', ...user });
+      const approved = await this.devices.decide(request.device_user_code, { status: 'approved', userId: user.userId, sessionId: user.sessionId, authTime: user.authTime });
       return this.deviceOutcome(reply, request, approved ? 'done' : 'expired');
     }
-    const { code } = await this.grants.createGrantWithCode(
-      { clientId: request.client_id, userId: user.userId, scopes: request.scopes, sessionId: user.sessionId, authTime: user.authTime },
-      { redirectUri: request.redirect_uri, nonce: request.nonce, codeChallenge: request.code_challenge },
-    );
-    this.respond(reply, request, { code, scope: request.scopes.join(' ') });
+    const client = await this.clients.find(request.client_id);
+    if (!client) throw new AccessDenied('the client no longer exists');
+    this.respond(reply, request, await this.responses.issue(client, request, user));
   }
 
   /** The user said no: access_denied to the client, or to the waiting device. */

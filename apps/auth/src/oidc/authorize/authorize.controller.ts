@@ -8,6 +8,7 @@ import { SessionsService } from '../../sessions/sessions.service';
 import { BusUnavailableError } from '@idp/bus';
 import { ConsentRequired, InvalidRedirectTarget, LoginRequired, OAuthError, TemporarilyUnavailable } from '../errors/oauth.errors';
 import { singleValued } from '../params';
+import { TokenIssuerService } from '../tokens/token-issuer.service';
 import { AuthorizationService } from './authorization.service';
 import { AuthorizeChecks } from './authorize-checks';
 import { AuthorizeContext } from './authorize-context';
@@ -20,6 +21,7 @@ export class AuthorizeController {
     private readonly authorization: AuthorizationService,
     private readonly sessions: SessionsService,
     private readonly interactions: InteractionsService,
+    private readonly issuer: TokenIssuerService,
   ) {}
 
   @Get('connect/authorize')
@@ -58,12 +60,13 @@ export class AuthorizeController {
   private async decide(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, ctx: AuthorizeContext): Promise<void> {
     const session = await this.sessions.current(req);
     const tooOld = session && request.max_age !== undefined && Date.now() - session.authTime.getTime() > request.max_age * 1000;
-    const reuse = session && !tooOld && !request.prompt.includes('login');
+    const otherUser = session && request.id_token_hint_sub !== undefined && this.issuer.subject(ctx.client!, session.userId) !== request.id_token_hint_sub;
+    const reuse = session && !tooOld && !otherUser && !request.prompt.includes('login') && !request.prompt.includes('select_account');
 
     if (request.prompt.includes('none')) {
       if (!reuse) throw new LoginRequired('the user is not signed in');
       if (await this.authorization.needsConsent(ctx.client!, request, session.userId)) throw new ConsentRequired('the user has not consented to these scopes');
-      await this.authorization.complete(reply, request, { userId: session.userId, sessionId: session.id, authTime: session.authTime });
+      await this.authorization.complete(reply, request, { userId: session.userId, sessionId: session.id, authTime: session.authTime, amr: session.amr });
       return;
     }
     if (!reuse) {
@@ -71,7 +74,7 @@ export class AuthorizeController {
       void reply.redirect(`/interaction/${interaction.id}`, 303);
       return;
     }
-    const user = { userId: session.userId, sessionId: session.id, authTime: session.authTime };
+    const user = { userId: session.userId, sessionId: session.id, authTime: session.authTime, amr: session.amr };
     if (await this.authorization.needsConsent(ctx.client!, request, session.userId)) {
       const interaction = await this.interactions.start(reply, request, 'consent', user);
       void reply.redirect(`/interaction/${interaction.id}`, 303);

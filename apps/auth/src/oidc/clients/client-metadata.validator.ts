@@ -1,7 +1,11 @@
 import { ClientMetadata, GrantType, LoginMethod, TokenEndpointAuthMethod } from '@idp/domain';
 
-export const SUPPORTED_GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'];
-export const SUPPORTED_RESPONSE_TYPES = ['code'];
+export const SUPPORTED_GRANT_TYPES: GrantType[] = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'];
+/** Canonical (sorted) forms, as OAuth 2.0 Multiple Response Types writes them. */
+export const SUPPORTED_RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'code id_token token', 'id_token token', 'none'];
+
+/** A response type as stored and compared: its words sorted. */
+export const normaliseResponseType = (value: string) => value.split(' ').filter(Boolean).sort().join(' ');
 export const SUPPORTED_AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
 export const LOGIN_METHODS: LoginMethod[] = ['password', 'phone_otp', 'email_otp', 'certificate', 'federated'];
 
@@ -92,9 +96,10 @@ export function validateClientMetadata(input: Record<string, unknown>, base?: Cl
   if (has('response_types')) {
     if (!isStringArray(input.response_types)) errors.response_types = 'must be an array';
     else {
-      const bad = input.response_types.filter((r) => !SUPPORTED_RESPONSE_TYPES.includes(r));
+      const normalised = input.response_types.map(normaliseResponseType);
+      const bad = normalised.filter((r) => !SUPPORTED_RESPONSE_TYPES.includes(r));
       if (bad.length) errors.response_types = `unsupported: ${bad.join(', ')}`;
-      else m.response_types = [...new Set(input.response_types)];
+      else m.response_types = [...new Set(normalised)];
     }
   }
 
@@ -116,7 +121,28 @@ export function validateClientMetadata(input: Record<string, unknown>, base?: Cl
     else m.scope = [...new Set(tokens)].join(' ');
   }
 
-  if (has('subject_type') && input.subject_type !== 'public') errors.subject_type = 'only public is supported';
+  if (has('subject_type')) {
+    if (input.subject_type !== 'public' && input.subject_type !== 'pairwise') errors.subject_type = 'must be public or pairwise';
+    else m.subject_type = input.subject_type;
+  }
+  if (has('sector_identifier_uri')) {
+    const v = input.sector_identifier_uri;
+    if (typeof v !== 'string' || !v.startsWith('https://') || redirectUriProblem(v, 'web')) errors.sector_identifier_uri = 'must be an https URI';
+    else m.sector_identifier_uri = v;
+  }
+  if (has('userinfo_signed_response_alg')) {
+    if (input.userinfo_signed_response_alg !== 'RS256') errors.userinfo_signed_response_alg = 'only RS256 is supported';
+    else m.userinfo_signed_response_alg = 'RS256';
+  }
+  if (has('backchannel_logout_uri')) {
+    const v = input.backchannel_logout_uri;
+    if (typeof v !== 'string' || redirectUriProblem(v, 'web') || !/^https?:/.test(v)) errors.backchannel_logout_uri = 'must be an absolute http(s) URI without a fragment';
+    else m.backchannel_logout_uri = v;
+  }
+  if (has('backchannel_logout_session_required')) {
+    if (typeof input.backchannel_logout_session_required !== 'boolean') errors.backchannel_logout_session_required = 'must be true or false';
+    else m.backchannel_logout_session_required = input.backchannel_logout_session_required;
+  }
   if (has('id_token_signed_response_alg') && input.id_token_signed_response_alg !== 'RS256') {
     errors.id_token_signed_response_alg = 'only RS256 is supported';
   }
@@ -161,10 +187,13 @@ export function validateClientMetadata(input: Record<string, unknown>, base?: Cl
   // Cross-field rules (RFC 7591 2.1, OpenID Registration 2).
   if (!errors.grant_types && !errors.response_types) {
     const code = m.grant_types.includes('authorization_code');
-    if (code && !m.response_types.includes('code')) errors.response_types = 'must include code when grant_types has authorization_code';
-    if (!code && m.response_types.length && !has('response_types')) m.response_types = [];
-    if (!code && m.response_types.includes('code')) errors.grant_types = 'must include authorization_code when response_types has code';
-    if (code && !m.redirect_uris.length && !errors.redirect_uris) errors.redirect_uris = 'at least one is required for authorization_code';
+    const implicit = m.grant_types.includes('implicit');
+    if (!has('response_types') && !code && m.response_types.includes('code')) m.response_types = [];
+    const usesCode = m.response_types.some((r) => r.split(' ').includes('code'));
+    const usesImplicit = m.response_types.some((r) => /\b(id_token|token)\b/.test(r));
+    if (usesCode && !code) errors.grant_types = 'must include authorization_code when a response type has code';
+    if (usesImplicit && !implicit) errors.grant_types = 'must include implicit when a response type has id_token or token';
+    if ((code || implicit) && !m.redirect_uris.length && !errors.redirect_uris) errors.redirect_uris = 'at least one is required for authorization_code and implicit';
     if (m.grant_types.includes('client_credentials') && m.token_endpoint_auth_method === 'none') {
       errors.token_endpoint_auth_method = 'a public client cannot use client_credentials';
     }

@@ -31,9 +31,10 @@ export class TokenSetService {
     opts: { refreshToken?: string; nonce?: string | null; withIdToken: boolean },
   ): Promise<TokenResponse> {
     const authTime = new Date(grant.auth_time);
+    const sub = this.issuer.subject(client, grant.user_id);
     const at = await this.issuer.accessToken({
       client,
-      sub: grant.user_id,
+      sub,
       scopes,
       audiences: await this.audiences(scopes, this.issuer.issuer),
       grantId: grant.id,
@@ -44,11 +45,13 @@ export class TokenSetService {
     if (opts.withIdToken && scopes.includes('openid')) {
       response.id_token = await this.issuer.idToken({
         client,
-        sub: grant.user_id,
+        sub,
         nonce: opts.nonce,
         authTime,
         sessionId: grant.session_id,
         accessToken: at.token,
+        amr: grant.amr,
+        acr: grant.acr ?? undefined,
       });
     }
     return response;

@@ -12,6 +12,8 @@ export interface GrantRow {
   scopes: string[];
   session_id: string | null;
   auth_time: Date;
+  amr: string[];
+  acr: string | null;
   revoked_at: Date | null;
 }
 
@@ -43,6 +45,8 @@ export interface NewGrant {
   scopes: string[];
   sessionId: string | null;
   authTime: Date;
+  amr?: string[];
+  acr?: string | null;
 }
 
 /** An UPDATE ... RETURNING through TypeORM answers [rows, count]. */
@@ -62,13 +66,13 @@ export class GrantsService {
   async createGrantWithCode(
     grant: NewGrant,
     code: { redirectUri: string; nonce?: string; codeChallenge?: string },
-  ): Promise<{ grantId: string; code: string }> {
+  ): Promise<{ grantId: string; code: string; grant: GrantRow }> {
     const grantId = randomUUID();
     const value = randomToken();
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO auth.grants (id, client_id, user_id, scopes, session_id, auth_time) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [grantId, grant.clientId, grant.userId, grant.scopes, grant.sessionId, grant.authTime],
+        `INSERT INTO auth.grants (id, client_id, user_id, scopes, session_id, auth_time, amr, acr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [grantId, grant.clientId, grant.userId, grant.scopes, grant.sessionId, grant.authTime, grant.amr ?? [], grant.acr ?? null],
       );
       await tx.query(
         `INSERT INTO auth.authorization_codes (code_hash, grant_id, client_id, redirect_uri, scopes, nonce, code_challenge, expires_at)
@@ -76,14 +80,15 @@ export class GrantsService {
         [sha256(value), grantId, grant.clientId, code.redirectUri, grant.scopes, code.nonce ?? null, code.codeChallenge ?? null, this.config.ttl.code],
       );
     });
-    return { grantId, code: value };
+    const row: GrantRow = { id: grantId, client_id: grant.clientId, user_id: grant.userId, scopes: grant.scopes, session_id: grant.sessionId, auth_time: grant.authTime, amr: grant.amr ?? [], acr: grant.acr ?? null, revoked_at: null };
+    return { grantId, code: value, grant: row };
   }
 
   /** A grant without a code (the device flow issues tokens straight from it). */
   async createGrant(tx: EntityManager, grant: NewGrant): Promise<GrantRow> {
     const rows: GrantRow[] = await tx.query(
-      `INSERT INTO auth.grants (id, client_id, user_id, scopes, session_id, auth_time) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [randomUUID(), grant.clientId, grant.userId, grant.scopes, grant.sessionId, grant.authTime],
+      `INSERT INTO auth.grants (id, client_id, user_id, scopes, session_id, auth_time, amr, acr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [randomUUID(), grant.clientId, grant.userId, grant.scopes, grant.sessionId, grant.authTime, grant.amr ?? [], grant.acr ?? null],
     );
     return rows[0];
   }

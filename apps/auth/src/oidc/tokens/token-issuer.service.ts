@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@idp/config';
 import { leftHalfHash } from '@idp/jwk';
 import { Client } from '../clients/clients.service';
 import { SigningKeysService } from '../keys/signing-keys.service';
+import { subjectFor } from '../subjects';
 
 export interface AccessTokenInput {
   client: Client;
@@ -24,6 +25,8 @@ export interface IdTokenInput {
   accessToken?: string;
   code?: string;
   extraClaims?: Record<string, unknown>;
+  amr?: string[];
+  acr?: string;
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -38,6 +41,11 @@ export class TokenIssuerService {
 
   get issuer(): string {
     return this.config.issuer;
+  }
+
+  /** The user's `sub` as this client sees it (public or pairwise). */
+  subject(client: Client, userId: string): string {
+    return subjectFor(client, userId, this.config.pairwiseSalt);
   }
 
   accessTokenTtl(client: Client): number {
@@ -84,6 +92,8 @@ export class TokenIssuerService {
     if (input.sessionId) payload.sid = input.sessionId;
     if (input.accessToken) payload.at_hash = leftHalfHash(input.accessToken);
     if (input.code) payload.c_hash = leftHalfHash(input.code);
+    if (input.amr?.length) payload.amr = input.amr;
+    if (input.acr) payload.acr = input.acr;
     const ring = await this.keys.keyRing();
     return ring.sign(payload);
   }

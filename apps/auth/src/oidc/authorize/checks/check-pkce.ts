@@ -7,7 +7,8 @@ export function checkPkce(ctx: AuthorizeContext): void {
   const { code_challenge: challenge, code_challenge_method: method } = ctx.params;
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method without code_challenge');
-    if (ctx.client!.isPublic) throw new InvalidRequest('PKCE (code_challenge with S256) is required for public clients');
+    const codeFlow = ctx.request.response_type!.split(' ').includes('code');
+    if (ctx.client!.isPublic && codeFlow) throw new InvalidRequest('PKCE (code_challenge with S256) is required for public clients');
     return;
   }
   if ((method ?? 'plain') !== 'S256') throw new InvalidRequest('code_challenge_method must be S256');

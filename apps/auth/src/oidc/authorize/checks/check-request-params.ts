@@ -34,13 +34,20 @@ export function checkMaxAge(ctx: AuthorizeContext): void {
   ctx.request.max_age = Number(raw);
 }
 
+/** Hints that shape the pages and the ID token; accepted as given (within sane lengths). */
 export function checkHints(ctx: AuthorizeContext): void {
-  const { ui_locales, login_hint } = ctx.params;
+  const { ui_locales, login_hint, claims_locales, display, acr_values } = ctx.params;
   if (ui_locales !== undefined) ctx.request.ui_locales = ui_locales.slice(0, 200);
   if (login_hint !== undefined) ctx.request.login_hint = login_hint.slice(0, 200);
+  if (claims_locales !== undefined) ctx.request.claims_locales = claims_locales.slice(0, 200);
+  if (acr_values !== undefined) ctx.request.acr_values = acr_values.slice(0, 500);
+  if (display !== undefined) {
+    if (!['page', 'popup', 'touch', 'wap'].includes(display)) throw new InvalidRequest('display must be page, popup, touch or wap');
+    ctx.request.display = display;
+  }
 }
 
-/** Request objects and registration are not supported (and not advertised). */
+/** Request objects and registration are not supported (and discovery says so). */
 export function checkUnsupported(ctx: AuthorizeContext): void {
   if (ctx.params.request !== undefined) throw new RequestNotSupported('request objects are not supported');
   if (ctx.params.request_uri !== undefined) throw new RequestUriNotSupported('request_uri is not supported');

@@ -20,7 +20,7 @@ import { InteractionController } from './interaction/interaction.controller';
 import { InteractionsService } from './interaction/interactions.service';
 import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
 import { DeviceCodes1763890000000 } from './migrations/1763890000000-device-codes';
-import { FrontChannel1763900000000 } from './migrations/1763900000000-front-channel';
+import { FrontChannel1763905000000 } from './migrations/1763905000000-front-channel';
 import { DeviceAuthorizationController } from './device/device-authorization.controller';
 import { DeviceCodesService } from './device/device-codes.service';
 import { DeviceController } from './device/device.controller';
@@ -71,7 +71,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, FrontChannel1763900000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, FrontChannel1763905000000],
         }),
       ],
       controllers: [

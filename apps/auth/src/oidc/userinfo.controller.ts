@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient } from '@idp/bus';
 import { AccountsSubjects } from '@idp/contracts';
@@ -25,6 +25,7 @@ export class UserinfoController {
   }
 
   @Post('connect/userinfo')
+  @HttpCode(200)
   post(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.userinfo(req, reply);
   }

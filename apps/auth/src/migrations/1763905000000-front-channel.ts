@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class FrontChannel1763900000000 implements MigrationInterface {
-  name = 'FrontChannel1763900000000';
+export class FrontChannel1763905000000 implements MigrationInterface {
+  name = 'FrontChannel1763905000000';
 
   async up(q: QueryRunner): Promise<void> {
     // How the user authenticated travels with the grant into every ID token issued from it.

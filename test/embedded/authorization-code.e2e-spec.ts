@@ -42,7 +42,7 @@ describe('authorization code flow on the embedded platform (openid-client as the
     expect(m.response_types_supported).toEqual(['code']);
     expect(m.code_challenge_methods_supported).toEqual(['S256']);
     expect(m.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'client_credentials']);
-    expect(m.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
+    expect(m.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
     expect(m.authorization_response_iss_parameter_supported).toBe(true);
   });
 

@@ -19,9 +19,13 @@ import { DemoSetupService } from './demo/demo-setup.service';
 import { InteractionController } from './interaction/interaction.controller';
 import { InteractionsService } from './interaction/interactions.service';
 import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
+import { ClientAssertions1763900000000 } from './migrations/1763900000000-client-assertions';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
 import { AuthorizeController } from './oidc/authorize/authorize.controller';
+import { AssertionReplayStore } from './oidc/clients/assertion-replay.store';
+import { ClientAssertionVerifier } from './oidc/clients/client-assertion.verifier';
+import { ClientJwksService } from './oidc/clients/client-jwks.service';
 import { ClientsService } from './oidc/clients/clients.service';
 import { DiscoveryController } from './oidc/discovery.controller';
 import { SigningKeysService } from './oidc/keys/signing-keys.service';
@@ -61,7 +65,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000],
+          migrations: [AuthInit1763880000000, ClientAssertions1763900000000],
         }),
       ],
       controllers: [
@@ -80,6 +84,9 @@ export class AuthModule {
       ],
       providers: [
         ClientsService,
+        ClientAssertionVerifier,
+        ClientJwksService,
+        AssertionReplayStore,
         ResourcesService,
         SigningKeysService,
         TokenIssuerService,

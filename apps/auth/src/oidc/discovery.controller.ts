@@ -1,9 +1,12 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@idp/config';
+import { ASSERTION_ALGORITHMS } from './clients/client-assertion.verifier';
 import { SUPPORTED_AUTH_METHODS, SUPPORTED_GRANT_TYPES, SUPPORTED_RESPONSE_TYPES } from './clients/client-metadata.validator';
 import { SigningKeysService } from './keys/signing-keys.service';
 import { RESPONSE_MODES } from './response-modes/response-mode';
 import { USER_SCOPES } from './resources.service';
+
+const ASSERTION_SIGNING_ALGS = [...ASSERTION_ALGORITHMS.client_secret_jwt, ...ASSERTION_ALGORITHMS.private_key_jwt];
 
 /** OpenID Connect Discovery 1.0: advertises exactly what is implemented, nothing more. */
 @Controller()
@@ -30,6 +33,7 @@ export class DiscoveryController {
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
       code_challenge_methods_supported: ['S256'],
       claims_supported: [
         'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid',

@@ -20,6 +20,7 @@ import { InteractionController } from './interaction/interaction.controller';
 import { InteractionsService } from './interaction/interactions.service';
 import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
 import { ClientAssertions1763900000000 } from './migrations/1763900000000-client-assertions';
+import { IntrospectionRevocation1763910000000 } from './migrations/1763910000000-introspection-revocation';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
 import { AuthorizeController } from './oidc/authorize/authorize.controller';
@@ -28,8 +29,10 @@ import { ClientAssertionVerifier } from './oidc/clients/client-assertion.verifie
 import { ClientJwksService } from './oidc/clients/client-jwks.service';
 import { ClientsService } from './oidc/clients/clients.service';
 import { DiscoveryController } from './oidc/discovery.controller';
+import { IntrospectionController } from './oidc/introspection/introspection.controller';
 import { SigningKeysService } from './oidc/keys/signing-keys.service';
 import { ResourcesService } from './oidc/resources.service';
+import { RevocationController } from './oidc/revocation/revocation.controller';
 import { GRANT_HANDLERS } from './oidc/token/grant-handler';
 import { AuthorizationCodeGrant } from './oidc/token/grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './oidc/token/grants/client-credentials.grant';
@@ -37,6 +40,8 @@ import { RefreshTokenGrant } from './oidc/token/grants/refresh-token.grant';
 import { TokenSetService } from './oidc/token/token-set.service';
 import { TokenController } from './oidc/token/token.controller';
 import { GrantsService } from './oidc/tokens/grants.service';
+import { RevocationsService } from './oidc/tokens/revocations.service';
+import { TokenLookupService } from './oidc/tokens/token-lookup.service';
 import { TokenIssuerService } from './oidc/tokens/token-issuer.service';
 import { UserinfoController } from './oidc/userinfo.controller';
 import { AssetsController } from './ops/assets.controller';
@@ -65,7 +70,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, ClientAssertions1763900000000],
+          migrations: [AuthInit1763880000000, ClientAssertions1763900000000, IntrospectionRevocation1763910000000],
         }),
       ],
       controllers: [
@@ -73,6 +78,8 @@ export class AuthModule {
         AuthorizeController,
         TokenController,
         UserinfoController,
+        IntrospectionController,
+        RevocationController,
         InteractionController,
         AdminClientsController,
         AdminUsersController,
@@ -91,6 +98,8 @@ export class AuthModule {
         SigningKeysService,
         TokenIssuerService,
         GrantsService,
+        RevocationsService,
+        TokenLookupService,
         TokenSetService,
         SessionsService,
         InteractionsService,

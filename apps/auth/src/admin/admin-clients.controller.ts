@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { validateClientMetadata } from '../oidc/clients/client-metadata.validator';
+import { ResourcesService } from '../oidc/resources.service';
 import { AdminGuard } from './admin.guard';
 import { ConflictError, FieldValidationError, NotFoundError, requireObject } from './admin-errors';
 
@@ -19,7 +20,10 @@ function view(client: Client & { createdAt?: Date }, secret?: string) {
 @Controller('admin/clients')
 @UseGuards(AdminGuard)
 export class AdminClientsController {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly resources: ResourcesService,
+  ) {}
 
   @Post()
   async create(@Body() body: unknown) {
@@ -29,7 +33,10 @@ export class AdminClientsController {
       errors.client_id = 'must be 3-300 characters of letters, digits and . _ ~ -';
     }
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
-    if (input.client_id && (await this.clients.find(input.client_id))) throw new ConflictError('client_id', 'client_id is taken');
+    // A resource's client_id counts as taken too: the introspection endpoint must know who is calling.
+    if (input.client_id && ((await this.clients.find(input.client_id)) || (await this.resources.findByClientId(input.client_id as string)))) {
+      throw new ConflictError('client_id', 'client_id is taken');
+    }
     const { client, secret } = await this.clients.create(metadata, input.client_id as string | undefined);
     return view(client, secret);
   }

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { ASSERTION_ALGORITHMS } from './clients/client-assertion.verifier';
 import { SUPPORTED_AUTH_METHODS, SUPPORTED_GRANT_TYPES, SUPPORTED_RESPONSE_TYPES } from './clients/client-metadata.validator';
+import { ENDPOINT_PATHS } from './clients/endpoint-auth';
 import { SigningKeysService } from './keys/signing-keys.service';
 import { RESPONSE_MODES } from './response-modes/response-mode';
 import { USER_SCOPES } from './resources.service';
@@ -25,6 +26,8 @@ export class DiscoveryController {
       authorization_endpoint: `${iss}/connect/authorize`,
       token_endpoint: `${iss}/connect/token`,
       userinfo_endpoint: `${iss}/connect/userinfo`,
+      introspection_endpoint: `${iss}${ENDPOINT_PATHS.introspection}`,
+      revocation_endpoint: `${iss}${ENDPOINT_PATHS.revocation}`,
       jwks_uri: `${iss}/.well-known/openid-configuration/jwks`,
       scopes_supported: USER_SCOPES,
       response_types_supported: SUPPORTED_RESPONSE_TYPES,
@@ -34,6 +37,10 @@ export class DiscoveryController {
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
       token_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
+      introspection_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
+      introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
+      revocation_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
       code_challenge_methods_supported: ['S256'],
       claims_supported: [
         'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid',

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient } from '@idp/bus';
 import { AccountsSubjects } from '@idp/contracts';
 import { InvalidRequest, InvalidToken } from './errors/oauth.errors';
-import { GrantsService } from './tokens/grants.service';
+import { RevocationsService } from './tokens/revocations.service';
 import { TokenIssuerService } from './tokens/token-issuer.service';
 
 /** OpenID Connect Core 5.3: claims of the access token's scopes, fetched from accounts. */
@@ -11,7 +11,7 @@ import { TokenIssuerService } from './tokens/token-issuer.service';
 export class UserinfoController {
   constructor(
     private readonly issuer: TokenIssuerService,
-    private readonly grants: GrantsService,
+    private readonly revocations: RevocationsService,
     private readonly bus: BusClient,
   ) {}
 
@@ -38,7 +38,7 @@ export class UserinfoController {
     if (!scopes.includes('openid') || !aud.includes(this.issuer.issuer) || typeof payload.gid !== 'string') {
       throw new InvalidToken('the access token does not allow UserInfo (no openid scope)');
     }
-    if (!(await this.grants.isGrantActive(payload.gid))) throw new InvalidToken('the access token was revoked');
+    if (!(await this.revocations.isAccessTokenActive(payload))) throw new InvalidToken('the access token was revoked');
     const claims = await this.bus.request(AccountsSubjects.claimsGet, { sub: String(payload.sub), scopes });
     if (!claims.ok) throw new InvalidToken('the user of this access token no longer exists');
     void reply.headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });

@@ -1,7 +1,7 @@
 import { Issuer } from 'openid-client';
 import { basic, postForm } from '@idp/testing';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
-import { JWT_BEARER, assertion, clientKey, startJwksServer } from './assertions';
+import { JWT_BEARER, assertion, clientKey, startJwksServer } from '@idp/testing';
 
 describe('client authentication with signed assertions (RFC 7523): client_secret_jwt and private_key_jwt', () => {
   let platform: EmbeddedPlatform;

@@ -1,9 +1,8 @@
 import { BaseClient, Issuer, TokenSet, generators } from 'openid-client';
 import { decodeJwt } from 'jose';
-import { Browserless, basic, postForm } from '@idp/testing';
+import { Browserless, JWT_BEARER, assertion, basic, clientKey, postForm } from '@idp/testing';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 import { signInThroughPages } from './flows';
-import { JWT_BEARER, assertion, clientKey } from './assertions';
 
 const REDIRECT = 'https://rp.example/cb';
 const API = 'https://api.example/extern';

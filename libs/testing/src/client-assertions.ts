@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { JWK, KeyLike, SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { freePort } from '@idp/testing';
+import { freePort } from './ports';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 

@@ -233,4 +233,20 @@ describe('introspection (RFC 7662) and revocation (RFC 7009)', () => {
     const revoked = await postForm(revocation, { token }, { Authorization: basic(mixed.client_id, mixed.client_secret) });
     expect(revoked.status).toBe(200);
   });
+
+  it('lets a public client revoke and introspect its own tokens with its client_id alone', async () => {
+    const spa = await platform.admin.createClient({ client_name: 'SPA', redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none', scope: 'openid offline_access' });
+    const issuer = await Issuer.discover(platform.base);
+    const publicRp = new issuer.Client({ client_id: spa.client_id, redirect_uris: [REDIRECT], response_types: ['code'], token_endpoint_auth_method: 'none' });
+    const verifier = generators.codeVerifier();
+    const checks = { state: generators.state(), nonce: generators.nonce(), code_verifier: verifier };
+    const url = publicRp.authorizationUrl({ scope: 'openid offline_access', state: checks.state, nonce: checks.nonce, code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256' });
+    const out = await signInThroughPages(new Browserless(platform.base), url, { login: 'gulnara', password: 'gulnara-password-1' });
+    const tokens = await publicRp.callback(REDIRECT, publicRp.callbackParams(out.location!), checks);
+
+    expect((await postForm(introspect, { token: tokens.refresh_token!, client_id: spa.client_id })).json).toMatchObject({ active: true, client_id: spa.client_id });
+    expect((await postForm(revocation, { token: tokens.refresh_token!, client_id: spa.client_id })).status).toBe(200);
+    expect((await postForm(introspect, { token: tokens.refresh_token!, client_id: spa.client_id })).json).toEqual({ active: false });
+    expect((await postForm(introspect, { token: tokens.access_token!, client_id: spa.client_id })).json).toEqual({ active: false });
+  });
 });

@@ -1,7 +1,7 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { BaseClient, Issuer, generators } from 'openid-client';
 import { decodeJwt } from 'jose';
-import { basic, postForm } from '@idp/testing';
+import { JWT_BEARER, assertion, basic, clientKey, postForm } from '@idp/testing';
 import { launchChromium } from './browser';
 import { startRelyingParty } from './relying-party';
 import { Topology } from './topology';
@@ -170,5 +170,53 @@ describe('distributed mode: three processes, two auth instances, PostgreSQL and 
     const params = new URL(await reachCallback(page)).searchParams;
     expect(Object.fromEntries(params)).toEqual({ error: 'login_required', error_description: 'the user is not signed in', state: checks.state, iss: topology.authA });
     await context.close();
+  });
+
+  it('revokes on instance B and answers inactive on instance A at once', async () => {
+    await topology.admin.createUser({ login: 'saule', password: 'saule-password-1' });
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const { url, checks } = authorizeUrl(clientA, 'openid offline_access extern.api');
+    await page.goto(url);
+    await page.fill('input[autocomplete="username"]', 'saule');
+    await page.fill('input[autocomplete="current-password"]', 'saule-password-1');
+    await page.click('button[type="submit"]');
+    await page.click('button[name="decision"][value="allow"]');
+    const callback = await reachCallback(page);
+    await context.close();
+    const tokens = await clientA.callback(rp.redirectUri, clientA.callbackParams(callback), checks);
+
+    const auth = { Authorization: basic(registered.client_id, registered.client_secret) };
+    const introspectOnA = async (token: string) => (await postForm(`${topology.authA}/connect/introspect`, { token }, auth)).json;
+    const revokeOnB = (token: string) => postForm(`${topology.authB}/connect/revocation`, { token }, auth);
+    const userinfoOnA = (token: string) => fetch(`${topology.authA}/connect/userinfo`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(await introspectOnA(tokens.access_token!)).toMatchObject({ active: true, client_id: registered.client_id, token_type: 'Bearer' });
+
+    // An access token alone: its jti is denied everywhere, the grant lives on.
+    expect((await revokeOnB(tokens.access_token!)).status).toBe(200);
+    expect(await introspectOnA(tokens.access_token!)).toEqual({ active: false });
+    expect((await userinfoOnA(tokens.access_token!)).status).toBe(401);
+    expect(await introspectOnA(tokens.refresh_token!)).toMatchObject({ active: true });
+
+    // A refresh token: its grant goes, with every access token issued from it.
+    const refreshed = await clientA.refresh(tokens.refresh_token!);
+    expect((await userinfoOnA(refreshed.access_token!)).status).toBe(200);
+    expect((await revokeOnB(refreshed.refresh_token!)).status).toBe(200);
+    expect(await introspectOnA(refreshed.refresh_token!)).toEqual({ active: false });
+    expect(await introspectOnA(refreshed.access_token!)).toEqual({ active: false });
+    expect((await userinfoOnA(refreshed.access_token!)).status).toBe(401);
+  });
+
+  it('refuses a client assertion replayed on the other instance', async () => {
+    const key = await clientKey('ES256');
+    const partner = await topology.admin.createClient({
+      client_name: 'Partner backend', grant_types: ['client_credentials'], scope: 'extern.api',
+      token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] },
+    });
+    const form = { grant_type: 'client_credentials', scope: 'extern.api', client_assertion_type: JWT_BEARER, client_assertion: await assertion(partner.client_id, key, topology.authA) };
+    expect((await postForm(`${topology.authA}/connect/token`, form)).status).toBe(200);
+    const replay = await postForm(`${topology.authB}/connect/token`, form);
+    expect(replay.status).toBe(401);
+    expect(replay.json).toEqual({ error: 'invalid_client', error_description: 'the client assertion was already used' });
   });
 });

@@ -43,7 +43,7 @@ describe('authorization code flow on the embedded platform (openid-client as the
     expect(m.code_challenge_methods_supported).toEqual(['S256']);
     expect(m.grant_types_supported).toEqual(['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code']);
     expect(m.subject_types_supported).toEqual(['public', 'pairwise']);
-    expect(m.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
+    expect(m.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
     expect(m.authorization_response_iss_parameter_supported).toBe(true);
   });
 

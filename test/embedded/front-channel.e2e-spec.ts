@@ -98,7 +98,7 @@ describe('OpenID Connect front channel (conformance report)', () => {
   });
 
   it('max_age=0 and prompt=login send the user back to the login page; auth_time moves on', async () => {
-    for (const extra of [{ max_age: '0' }, { prompt: 'login' }]) {
+    for (const extra of [{ max_age: '0' }, { prompt: 'login' }] as Array<Record<string, string>>) {
       const { res } = await authorize('code', extra);
       expect(res.url).toContain('/interaction/');
       expect(res.body).toContain('autocomplete="current-password"');
@@ -106,7 +106,7 @@ describe('OpenID Connect front channel (conformance report)', () => {
     const before = Math.floor(Date.now() / 1000);
     await new Promise((r) => setTimeout(r, 1100));
     const { checks } = await authorize('code', { prompt: 'login' });
-    const url = client.authorizationUrl({ scope: 'openid', response_type: 'code', state: checks.state, nonce: checks.nonce, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256', max_age: '0' });
+    const url = client.authorizationUrl({ scope: 'openid', response_type: 'code', state: checks.state, nonce: checks.nonce, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256', max_age: 0 });
     const out = await signInThroughPages(browser, url, USER);
     const tokens = await client.callback(REDIRECT, responseParams(out.location!), { ...checks, max_age: 0, response_type: 'code' });
     expect(tokens.claims().auth_time).toBeGreaterThan(before);

@@ -28,14 +28,21 @@ import { DeviceCodeGrant } from './oidc/token/grants/device-code.grant';
 import { RateLimiterService } from './rate-limit/rate-limiter.service';
 import { BackchannelLogoutService } from './logout/backchannel-logout.service';
 import { EndSessionController } from './logout/end-session.controller';
+import { ClientAssertions1763900000000 } from './migrations/1763900000000-client-assertions';
+import { IntrospectionRevocation1763910000000 } from './migrations/1763910000000-introspection-revocation';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizationResponseService } from './oidc/authorize/authorization-response.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
 import { AuthorizeController } from './oidc/authorize/authorize.controller';
+import { AssertionReplayStore } from './oidc/clients/assertion-replay.store';
+import { ClientAssertionVerifier } from './oidc/clients/client-assertion.verifier';
+import { ClientJwksService } from './oidc/clients/client-jwks.service';
 import { ClientsService } from './oidc/clients/clients.service';
 import { DiscoveryController } from './oidc/discovery.controller';
+import { IntrospectionController } from './oidc/introspection/introspection.controller';
 import { SigningKeysService } from './oidc/keys/signing-keys.service';
 import { ResourcesService } from './oidc/resources.service';
+import { RevocationController } from './oidc/revocation/revocation.controller';
 import { GRANT_HANDLERS } from './oidc/token/grant-handler';
 import { AuthorizationCodeGrant } from './oidc/token/grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './oidc/token/grants/client-credentials.grant';
@@ -43,6 +50,8 @@ import { RefreshTokenGrant } from './oidc/token/grants/refresh-token.grant';
 import { TokenSetService } from './oidc/token/token-set.service';
 import { TokenController } from './oidc/token/token.controller';
 import { GrantsService } from './oidc/tokens/grants.service';
+import { RevocationsService } from './oidc/tokens/revocations.service';
+import { TokenLookupService } from './oidc/tokens/token-lookup.service';
 import { TokenIssuerService } from './oidc/tokens/token-issuer.service';
 import { UserinfoController } from './oidc/userinfo.controller';
 import { AssetsController } from './ops/assets.controller';
@@ -71,7 +80,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, FrontChannel1763905000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, FrontChannel1763905000000, IntrospectionRevocation1763910000000],
         }),
       ],
       controllers: [
@@ -79,6 +88,8 @@ export class AuthModule {
         AuthorizeController,
         TokenController,
         UserinfoController,
+        IntrospectionController,
+        RevocationController,
         InteractionController,
         DeviceAuthorizationController,
         DeviceController,
@@ -93,10 +104,15 @@ export class AuthModule {
       ],
       providers: [
         ClientsService,
+        ClientAssertionVerifier,
+        ClientJwksService,
+        AssertionReplayStore,
         ResourcesService,
         SigningKeysService,
         TokenIssuerService,
         GrantsService,
+        RevocationsService,
+        TokenLookupService,
         TokenSetService,
         SessionsService,
         InteractionsService,

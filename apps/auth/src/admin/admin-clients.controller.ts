@@ -3,6 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards 
 import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { validateClientMetadata } from '../oidc/clients/client-metadata.validator';
 import { resolveSector } from '../oidc/clients/sector';
+import { ResourcesService } from '../oidc/resources.service';
 import { AdminGuard } from './admin.guard';
 import { ConflictError, FieldValidationError, NotFoundError, requireObject } from './admin-errors';
 
@@ -21,7 +22,10 @@ function view(client: Client & { createdAt?: Date }, secret?: string) {
 @Controller('admin/clients')
 @UseGuards(AdminGuard)
 export class AdminClientsController {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly resources: ResourcesService,
+  ) {}
 
   @Post()
   async create(@Body() body: unknown) {
@@ -32,7 +36,10 @@ export class AdminClientsController {
     }
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
     await this.applySector(metadata);
-    if (input.client_id && (await this.clients.find(input.client_id))) throw new ConflictError('client_id', 'client_id is taken');
+    // A resource's client_id counts as taken too: the introspection endpoint must know who is calling.
+    if (input.client_id && ((await this.clients.find(input.client_id)) || (await this.resources.findByClientId(input.client_id as string)))) {
+      throw new ConflictError('client_id', 'client_id is taken');
+    }
     const { client, secret } = await this.clients.create(metadata, input.client_id as string | undefined);
     return view(client, secret);
   }

@@ -1,11 +1,27 @@
 import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
+import { ApiResourceEntity } from '@idp/domain';
 import { ResourcesService, USER_SCOPES } from '../oidc/resources.service';
 import { AdminGuard } from './admin.guard';
 import { ConflictError, FieldValidationError, requireObject } from './admin-errors';
 
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
 
-/** API resources: an audience and the scopes that grant access to it. A scope belongs to one API. */
+function view(r: ApiResourceEntity, secret?: string) {
+  return {
+    id: r.id,
+    name: r.name,
+    audience: r.audience,
+    scopes: r.scopes,
+    ...(r.clientId ? { client_id: r.clientId } : {}),
+    ...(secret ? { client_secret: secret } : {}),
+    created_at: r.createdAt,
+  };
+}
+
+/**
+ * API resources: an audience and the scopes that grant access to it. A scope belongs to one API.
+ * Each gets its own client_id and secret (shown once) to introspect the tokens meant for it.
+ */
 @Controller('admin/resources')
 @UseGuards(AdminGuard)
 export class AdminResourcesController {
@@ -29,12 +45,12 @@ export class AdminResourcesController {
     if (existing.some((r) => r.audience === input.audience)) throw new ConflictError('audience', 'another API has this audience');
     const clash = unique.filter((s) => existing.some((r) => r.scopes.includes(s)));
     if (clash.length) throw new ConflictError('scopes', `scope already belongs to another API: ${clash.join(', ')}`);
-    const resource = await this.resources.create((input.name as string).trim(), input.audience as string, unique);
-    return { id: resource.id, name: resource.name, audience: resource.audience, scopes: resource.scopes, created_at: resource.createdAt };
+    const { resource, secret } = await this.resources.create((input.name as string).trim(), input.audience as string, unique);
+    return view(resource, secret);
   }
 
   @Get()
   async list() {
-    return (await this.resources.list()).map((r) => ({ id: r.id, name: r.name, audience: r.audience, scopes: r.scopes, created_at: r.createdAt }));
+    return (await this.resources.list()).map((r) => view(r));
   }
 }

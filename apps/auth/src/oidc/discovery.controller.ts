@@ -1,9 +1,13 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@idp/config';
+import { ASSERTION_ALGORITHMS } from './clients/client-assertion.verifier';
 import { SUPPORTED_AUTH_METHODS, SUPPORTED_GRANT_TYPES, SUPPORTED_RESPONSE_TYPES } from './clients/client-metadata.validator';
+import { ENDPOINT_PATHS } from './clients/endpoint-auth';
 import { SigningKeysService } from './keys/signing-keys.service';
 import { RESPONSE_MODES } from './response-modes/response-mode';
 import { USER_SCOPES } from './resources.service';
+
+const ASSERTION_SIGNING_ALGS = [...ASSERTION_ALGORITHMS.client_secret_jwt, ...ASSERTION_ALGORITHMS.private_key_jwt];
 
 /** OpenID Connect Discovery 1.0: advertises exactly what is implemented, nothing more. */
 @Controller()
@@ -24,6 +28,8 @@ export class DiscoveryController {
       userinfo_endpoint: `${iss}/connect/userinfo`,
       device_authorization_endpoint: `${iss}/connect/deviceauthorization`,
       end_session_endpoint: `${iss}/connect/endsession`,
+      introspection_endpoint: `${iss}${ENDPOINT_PATHS.introspection}`,
+      revocation_endpoint: `${iss}${ENDPOINT_PATHS.revocation}`,
       jwks_uri: `${iss}/.well-known/openid-configuration/jwks`,
       scopes_supported: USER_SCOPES,
       response_types_supported: SUPPORTED_RESPONSE_TYPES,
@@ -32,6 +38,11 @@ export class DiscoveryController {
       subject_types_supported: ['public', 'pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
+      introspection_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
+      introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
+      revocation_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
       code_challenge_methods_supported: ['S256'],
       claims_supported: [
         'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid',

@@ -3,9 +3,15 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { ApiResourceEntity } from '@idp/domain';
+import { PresentedCredentials, basicChallenge } from './clients/client-credentials';
+import { randomToken, safeEqual, sha256 } from './crypto';
+import { InvalidClient } from './errors/oauth.errors';
 
 /** OpenID Connect's own scopes: about the user, never an API's. */
 export const USER_SCOPES = ['openid', 'profile', 'email', 'phone', 'offline_access'];
+
+/** Marks the client_id of an API resource, so an operator reading logs can tell it from a client's. */
+const RESOURCE_CLIENT_ID_PREFIX = 'resource-';
 
 @Injectable()
 export class ResourcesService {
@@ -15,10 +21,19 @@ export class ResourcesService {
     return this.resources.find({ order: { createdAt: 'ASC' } });
   }
 
-  async create(name: string, audience: string, scopes: string[]): Promise<ApiResourceEntity> {
-    const entity = this.resources.create({ id: randomUUID(), name, audience, scopes });
+  /** Stores a resource with its own introspection credentials; the secret is returned here once and kept only as a hash. */
+  async create(name: string, audience: string, scopes: string[]): Promise<{ resource: ApiResourceEntity; secret: string }> {
+    const secret = randomToken();
+    const entity = this.resources.create({
+      id: randomUUID(),
+      name,
+      audience,
+      scopes,
+      clientId: `${RESOURCE_CLIENT_ID_PREFIX}${randomUUID()}`,
+      secretHash: sha256(secret),
+    });
     await this.resources.insert(entity);
-    return entity;
+    return { resource: entity, secret };
   }
 
   /** The resources that define any of these scopes. */
@@ -26,5 +41,17 @@ export class ResourcesService {
     const api = scopes.filter((s) => !USER_SCOPES.includes(s));
     if (!api.length) return [];
     return this.resources.createQueryBuilder('r').where('r.scopes && :scopes', { scopes: api }).getMany();
+  }
+
+  async findByClientId(clientId: string): Promise<ApiResourceEntity | null> {
+    return this.resources.findOne({ where: { clientId } });
+  }
+
+  /** A resource authenticates with its secret, over HTTP Basic or in the form body. */
+  authenticate(resource: ApiResourceEntity, creds: PresentedCredentials): ApiResourceEntity {
+    const ok = (creds.method === 'client_secret_basic' || creds.method === 'client_secret_post') && resource.secretHash && safeEqual(sha256(creds.clientSecret ?? ''), resource.secretHash);
+    if (ok) return resource;
+    const err = new InvalidClient('client authentication failed');
+    throw creds.method === 'client_secret_basic' ? basicChallenge(err) : err;
   }
 }

@@ -6,6 +6,7 @@ import { ClientsService } from './clients/clients.service';
 import { InvalidRequest, InvalidToken } from './errors/oauth.errors';
 import { SigningKeysService } from './keys/signing-keys.service';
 import { GrantsService } from './tokens/grants.service';
+import { RevocationsService } from './tokens/revocations.service';
 import { TokenIssuerService } from './tokens/token-issuer.service';
 
 /** OpenID Connect Core 5.3: claims of the access token's scopes, fetched from accounts. */
@@ -13,6 +14,7 @@ import { TokenIssuerService } from './tokens/token-issuer.service';
 export class UserinfoController {
   constructor(
     private readonly issuer: TokenIssuerService,
+    private readonly revocations: RevocationsService,
     private readonly grants: GrantsService,
     private readonly bus: BusClient,
     private readonly clients: ClientsService,
@@ -43,9 +45,10 @@ export class UserinfoController {
     if (!scopes.includes('openid') || !aud.includes(this.issuer.issuer) || typeof payload.gid !== 'string') {
       throw new InvalidToken('the access token does not allow UserInfo (no openid scope)');
     }
-    // The grant names the account (the token's sub may be pairwise) and says whether it was revoked.
+    if (!(await this.revocations.isAccessTokenActive(payload))) throw new InvalidToken('the access token was revoked');
+    // The grant names the account: the token's sub may be pairwise.
     const grant = await this.grants.findGrant(payload.gid);
-    if (!grant || grant.revoked_at) throw new InvalidToken('the access token was revoked');
+    if (!grant) throw new InvalidToken('the access token was revoked');
     const claims = await this.bus.request(AccountsSubjects.claimsGet, { sub: grant.user_id, scopes });
     if (!claims.ok) throw new InvalidToken('the user of this access token no longer exists');
     const body = { ...claims.value, sub: payload.sub };

@@ -1,4 +1,11 @@
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+import type { JWK } from 'jose';
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+
+/** A client's public keys (RFC 7517 JWK Set), for private_key_jwt. */
+export interface ClientJwks {
+  keys: JWK[];
+}
 export type GrantType = 'authorization_code' | 'implicit' | 'refresh_token' | 'client_credentials' | 'urn:ietf:params:oauth:grant-type:device_code';
 export type LoginMethod = 'password' | 'phone_otp' | 'email_otp' | 'certificate' | 'federated';
 
@@ -9,6 +16,12 @@ export interface ClientMetadata {
   grant_types: GrantType[];
   response_types: string[];
   token_endpoint_auth_method: TokenEndpointAuthMethod;
+  /** Unset means the token endpoint's method. */
+  introspection_endpoint_auth_method?: TokenEndpointAuthMethod;
+  revocation_endpoint_auth_method?: TokenEndpointAuthMethod;
+  /** Exactly one of these when any endpoint uses private_key_jwt (RFC 7591 2: never both). */
+  jwks?: ClientJwks;
+  jwks_uri?: string;
   /** Space-separated scopes the client may request. */
   scope: string;
   application_type: 'web' | 'native';

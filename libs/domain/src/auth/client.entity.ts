@@ -11,6 +11,13 @@ export class ClientEntity {
   @Column({ name: 'secret_hash', type: 'text', nullable: true })
   secretHash: string | null;
 
+  /**
+   * The same secret AES-256-GCM encrypted under KEY_ENCRYPTION_KEY, only for clients that use
+   * client_secret_jwt: the secret is the HMAC key there, so a hash alone cannot verify it.
+   */
+  @Column({ name: 'secret_encrypted', type: 'text', nullable: true })
+  secretEncrypted: string | null;
+
   @Column({ type: 'jsonb' })
   metadata: ClientMetadata;
 

@@ -1,14 +1,22 @@
 import type { FastifyRequest } from 'fastify';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { TokenEndpointAuthMethod } from '@idp/domain';
 import { InvalidClient, InvalidRequest } from '../errors/oauth.errors';
 
 /** Kontur's limit: client_id and client_secret are at most 300 characters each. */
 export const MAX_CREDENTIAL_LENGTH = 300;
 
+/** RFC 7523 2.2: the only client_assertion_type we accept. */
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Generous for an RS256 assertion with a few claims; anything larger is not one of ours to parse. */
+const MAX_ASSERTION_LENGTH = 8192;
+
 export interface PresentedCredentials {
   method: TokenEndpointAuthMethod;
   clientId: string;
   clientSecret?: string;
+  /** The client_assertion (client_secret_jwt or private_key_jwt), not yet verified. */
+  assertion?: string;
 }
 
 /** A failed HTTP Basic authentication answers 401 with a challenge (RFC 6749 5.2). */
@@ -25,14 +33,39 @@ function decodeBasicPart(part: string): string {
   }
 }
 
-/** Reads how the client authenticates: HTTP Basic, the form body, or client_id alone (public). */
+/**
+ * RFC 7523 3: the client is the assertion's `sub` (and `iss`). HS256 means the client secret is the
+ * key (client_secret_jwt); any other algorithm means the client's own key (private_key_jwt). The
+ * signature and claims are checked once the client is known.
+ */
+function assertionCredentials(assertion: unknown, type: unknown, bodyId: string | undefined): PresentedCredentials {
+  if (type !== JWT_BEARER_ASSERTION) throw new InvalidClient(`client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
+  if (typeof assertion !== 'string' || assertion.length > MAX_ASSERTION_LENGTH) throw new InvalidClient('the client assertion is not a JWT');
+  let alg: unknown;
+  let sub: unknown;
+  try {
+    alg = decodeProtectedHeader(assertion).alg;
+    sub = decodeJwt(assertion).sub;
+  } catch {
+    throw new InvalidClient('the client assertion is not a JWT');
+  }
+  if (typeof sub !== 'string' || !sub) throw new InvalidClient('the client assertion has no sub');
+  if (bodyId !== undefined && bodyId !== sub) throw new InvalidClient('client_id differs from the client assertion sub');
+  return { method: alg === 'HS256' ? 'client_secret_jwt' : 'private_key_jwt', clientId: sub, assertion };
+}
+
+/** Reads how the client authenticates: HTTP Basic, the form body, a signed assertion, or client_id alone (public). */
 export function presentedCredentials(req: FastifyRequest, body: Record<string, unknown>): PresentedCredentials {
   const header = req.headers.authorization;
   const bodyId = typeof body.client_id === 'string' ? body.client_id : undefined;
   const bodySecret = typeof body.client_secret === 'string' ? body.client_secret : undefined;
+  const hasAssertion = body.client_assertion !== undefined || body.client_assertion_type !== undefined;
   let creds: PresentedCredentials;
 
-  if (header && /^basic /i.test(header)) {
+  if (hasAssertion) {
+    if ((header && /^basic /i.test(header)) || bodySecret !== undefined) throw new InvalidRequest('client authentication must use only one method');
+    creds = assertionCredentials(body.client_assertion, body.client_assertion_type, bodyId);
+  } else if (header && /^basic /i.test(header)) {
     if (bodySecret !== undefined) throw new InvalidRequest('client authentication must use only one method');
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');

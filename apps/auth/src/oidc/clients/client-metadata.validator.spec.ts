@@ -1,4 +1,12 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { validateClientMetadata } from './client-metadata.validator';
+
+const publicJwk = (type: 'rsa' | 'ec', bits = 2048) => {
+  const { publicKey, privateKey } =
+    type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: bits }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { pub: { ...publicKey.export({ format: 'jwk' }), kid: 'k1' }, priv: privateKey.export({ format: 'jwk' }) };
+};
+const m2m = { client_name: 'M2M', grant_types: ['client_credentials'] };
 
 describe('validateClientMetadata', () => {
   it('fills RFC 7591 defaults', () => {
@@ -34,5 +42,53 @@ describe('validateClientMetadata', () => {
     const patched = validateClientMetadata({ client_name: 'Renamed' }, native.metadata);
     expect(patched.errors).toEqual({});
     expect(patched.metadata).toMatchObject({ client_name: 'Renamed', token_endpoint_auth_method: 'none' });
+  });
+
+  it('accepts client_secret_jwt and private_key_jwt, the latter only with keys', () => {
+    expect(validateClientMetadata({ ...m2m, token_endpoint_auth_method: 'client_secret_jwt' }).errors).toEqual({});
+    expect(validateClientMetadata({ ...m2m, token_endpoint_auth_method: 'private_key_jwt' }).errors).toEqual({ jwks: 'jwks or jwks_uri is required for private_key_jwt' });
+    const { metadata, errors } = validateClientMetadata({ ...m2m, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk('rsa').pub, publicJwk('ec').pub] } });
+    expect(errors).toEqual({});
+    expect(metadata.jwks!.keys).toHaveLength(2);
+  });
+
+  it('sets the introspection and revocation methods per endpoint, defaulting to the token endpoint method', () => {
+    const plain = validateClientMetadata(m2m).metadata;
+    expect(plain.introspection_endpoint_auth_method).toBeUndefined();
+    const { metadata, errors } = validateClientMetadata({ ...m2m, introspection_endpoint_auth_method: 'private_key_jwt', revocation_endpoint_auth_method: 'client_secret_post', jwks_uri: 'https://rp.example/jwks' });
+    expect(errors).toEqual({});
+    expect(metadata).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic', introspection_endpoint_auth_method: 'private_key_jwt', revocation_endpoint_auth_method: 'client_secret_post' });
+    const bad = validateClientMetadata({ ...m2m, introspection_endpoint_auth_method: 'tls_client_auth', revocation_endpoint_auth_method: 'private_key_jwt' });
+    expect(bad.errors).toEqual({
+      introspection_endpoint_auth_method: 'must be one of client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none',
+      jwks: 'jwks or jwks_uri is required for private_key_jwt',
+    });
+  });
+
+  it.each([
+    [{ keys: [] }, 'must hold 1 to 10 keys'],
+    [[], 'must be a JWK Set object ({"keys": [...]})'],
+    [{ keys: [publicJwk('rsa').priv] }, 'must hold public keys only'],
+    [{ keys: [{ kty: 'oct', k: 'c2VjcmV0' }] }, 'must hold public keys only'],
+    [{ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'AAAA' }] }, 'keys must be RSA or EC'],
+    [{ keys: [{ kty: 'EC', crv: 'P-384', x: 'AAAA', y: 'AAAA' }] }, 'EC keys must use the P-256 curve'],
+    [{ keys: [{ kty: 'RSA', n: 'AAAA', e: 'AQAB' }] }, 'RSA keys must be 2048 bits or more'],
+    [{ keys: [{ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' }] }, 'holds a key that cannot be loaded'],
+    [{ keys: [publicJwk('rsa', 1024).pub] }, 'RSA keys must be 2048 bits or more'],
+  ])('refuses the JWK Set %j: %s', (jwks, message) => {
+    expect(validateClientMetadata({ ...m2m, jwks }).errors).toEqual({ jwks: message });
+  });
+
+  it('checks jwks_uri, refuses it next to jwks, and lets one replace the other on update', () => {
+    expect(validateClientMetadata({ ...m2m, jwks_uri: 'http://keys.example/jwks' }).errors.jwks_uri).toBe('must be an absolute https URI (http only on a loopback address)');
+    expect(validateClientMetadata({ ...m2m, jwks_uri: 'http://127.0.0.1:8080/jwks' }).errors).toEqual({});
+    expect(validateClientMetadata({ ...m2m, jwks_uri: 'not a uri' }).errors.jwks_uri).toBe('must be an absolute https URI');
+    const jwks = { keys: [publicJwk('ec').pub] };
+    expect(validateClientMetadata({ ...m2m, jwks, jwks_uri: 'https://rp.example/jwks' }).errors).toEqual({ jwks_uri: 'give jwks or jwks_uri, not both' });
+    const inline = validateClientMetadata({ ...m2m, token_endpoint_auth_method: 'private_key_jwt', jwks }).metadata;
+    const moved = validateClientMetadata({ jwks_uri: 'https://rp.example/jwks' }, inline);
+    expect(moved.errors).toEqual({});
+    expect(moved.metadata.jwks).toBeUndefined();
+    expect(moved.metadata.jwks_uri).toBe('https://rp.example/jwks');
   });
 });

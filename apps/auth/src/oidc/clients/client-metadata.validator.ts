@@ -1,4 +1,5 @@
 import { ClientMetadata, GrantType, LoginMethod, TokenEndpointAuthMethod } from '@idp/domain';
+import { jwksProblem, jwksUriProblem } from './client-jwks.validator';
 
 export const SUPPORTED_GRANT_TYPES: GrantType[] = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'];
 /** Canonical (sorted) forms, as OAuth 2.0 Multiple Response Types writes them. */
@@ -6,7 +7,9 @@ export const SUPPORTED_RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'c
 
 /** A response type as stored and compared: its words sorted. */
 export const normaliseResponseType = (value: string) => value.split(' ').filter(Boolean).sort().join(' ');
-export const SUPPORTED_AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+export const SUPPORTED_AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
+/** The metadata naming the auth method of each back-channel endpoint; the latter two default to the first. */
+export const AUTH_METHOD_FIELDS = ['token_endpoint_auth_method', 'introspection_endpoint_auth_method', 'revocation_endpoint_auth_method'] as const;
 export const LOGIN_METHODS: LoginMethod[] = ['password', 'phone_otp', 'email_otp', 'certificate', 'federated'];
 
 export type FieldErrors = Record<string, string>;
@@ -76,12 +79,32 @@ export function validateClientMetadata(input: Record<string, unknown>, base?: Cl
     else m.application_type = input.application_type;
   }
 
-  if (has('token_endpoint_auth_method')) {
-    if (!SUPPORTED_AUTH_METHODS.includes(input.token_endpoint_auth_method as TokenEndpointAuthMethod)) {
-      errors.token_endpoint_auth_method = `must be one of ${SUPPORTED_AUTH_METHODS.join(', ')}`;
-    } else m.token_endpoint_auth_method = input.token_endpoint_auth_method as TokenEndpointAuthMethod;
-  } else if (!base && m.application_type === 'native') {
+  for (const field of AUTH_METHOD_FIELDS) {
+    if (!has(field)) continue;
+    if (!SUPPORTED_AUTH_METHODS.includes(input[field] as TokenEndpointAuthMethod)) {
+      errors[field] = `must be one of ${SUPPORTED_AUTH_METHODS.join(', ')}`;
+    } else m[field] = input[field] as TokenEndpointAuthMethod;
+  }
+  if (!has('token_endpoint_auth_method') && !base && m.application_type === 'native') {
     m.token_endpoint_auth_method = 'none';
+  }
+
+  // Keys come one way or the other: giving one replaces the other (RFC 7591 2 forbids both).
+  if (has('jwks') && has('jwks_uri')) errors.jwks_uri = 'give jwks or jwks_uri, not both';
+  else if (has('jwks')) {
+    const problem = jwksProblem(input.jwks);
+    if (problem) errors.jwks = problem;
+    else {
+      m.jwks = input.jwks as ClientMetadata['jwks'];
+      delete m.jwks_uri;
+    }
+  } else if (has('jwks_uri')) {
+    const problem = jwksUriProblem(input.jwks_uri);
+    if (problem) errors.jwks_uri = problem;
+    else {
+      m.jwks_uri = input.jwks_uri as string;
+      delete m.jwks;
+    }
   }
 
   if (has('grant_types')) {
@@ -198,5 +221,7 @@ export function validateClientMetadata(input: Record<string, unknown>, base?: Cl
       errors.token_endpoint_auth_method = 'a public client cannot use client_credentials';
     }
   }
+  const keyless = AUTH_METHOD_FIELDS.find((f) => m[f] === 'private_key_jwt') && !m.jwks && !m.jwks_uri;
+  if (keyless && !errors.jwks && !errors.jwks_uri) errors.jwks = 'jwks or jwks_uri is required for private_key_jwt';
   return { metadata: m, errors };
 }

@@ -1,12 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { Repository } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@idp/config';
 import { ClientEntity, ClientMetadata } from '@idp/domain';
 import { randomToken, safeEqual, sha256 } from '../crypto';
 import { InvalidClient } from '../errors/oauth.errors';
-import { basicChallenge, presentedCredentials } from './client-credentials';
+import { ClientAssertionVerifier } from './client-assertion.verifier';
+import { PresentedCredentials, basicChallenge, presentedCredentials } from './client-credentials';
+import { sealClientSecret } from './client-secret-seal';
+import { BackchannelEndpoint, authMethodFor, usesAuthMethod } from './endpoint-auth';
 
 export interface Client {
   clientId: string;
@@ -20,9 +24,16 @@ const toClient = (e: ClientEntity): Client => ({
   isPublic: e.metadata.token_endpoint_auth_method === 'none',
 });
 
+/** Whether any endpoint of these metadata authenticates with the client secret. */
+const needsSecret = (m: ClientMetadata) => usesAuthMethod(m, 'client_secret_basic', 'client_secret_post', 'client_secret_jwt');
+
 @Injectable()
 export class ClientsService {
-  constructor(@InjectRepository(ClientEntity, 'auth') private readonly clients: Repository<ClientEntity>) {}
+  constructor(
+    @InjectRepository(ClientEntity, 'auth') private readonly clients: Repository<ClientEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly assertions: ClientAssertionVerifier,
+  ) {}
 
   async find(clientId: unknown): Promise<Client | null> {
     if (typeof clientId !== 'string' || !clientId || clientId.length > 300) return null;
@@ -35,27 +46,29 @@ export class ClientsService {
     return rows.map((e) => ({ ...toClient(e), createdAt: e.createdAt }));
   }
 
-  /** Stores a client; the secret (confidential clients) is returned here once and kept only as a hash. */
+  /** Stores a client; the secret (when any endpoint uses one) is returned here once and kept only as a hash. */
   async create(metadata: ClientMetadata, clientId?: string): Promise<{ client: Client; secret?: string }> {
-    const secret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomToken();
-    const entity = this.clients.create({
-      clientId: clientId ?? randomUUID(),
-      secretHash: secret ? sha256(secret) : null,
-      metadata,
-    });
+    const entity = this.clients.create({ clientId: clientId ?? randomUUID(), secretHash: null, secretEncrypted: null, metadata });
+    const secret = needsSecret(metadata) ? this.setSecret(entity) : undefined;
     await this.clients.insert(entity);
     return { client: toClient(entity), secret };
   }
 
-  /** Replaces the metadata; a client that becomes confidential gets a secret (returned once). */
+  /**
+   * Replaces the metadata. A client that starts needing a secret gets one (returned once); one that
+   * moves to client_secret_jwt gets a new one too, since only the hash of the old one is known.
+   */
   async update(clientId: string, metadata: ClientMetadata): Promise<{ client: Client; secret?: string } | null> {
     const entity = await this.clients.findOne({ where: { clientId } });
     if (!entity) return null;
     let secret: string | undefined;
-    if (metadata.token_endpoint_auth_method === 'none') entity.secretHash = null;
-    else if (!entity.secretHash) {
-      secret = randomToken();
-      entity.secretHash = sha256(secret);
+    if (!needsSecret(metadata)) {
+      entity.secretHash = null;
+      entity.secretEncrypted = null;
+    } else if (!entity.secretHash || (usesAuthMethod(metadata, 'client_secret_jwt') && !entity.secretEncrypted)) {
+      secret = this.setSecret(entity, metadata);
+    } else if (!usesAuthMethod(metadata, 'client_secret_jwt')) {
+      entity.secretEncrypted = null;
     }
     entity.metadata = metadata;
     await this.clients.save(entity);
@@ -68,23 +81,34 @@ export class ClientsService {
   }
 
   /**
-   * Authenticates the client of a back-channel request by its registered method. Every failure is
-   * the same invalid_client, so callers learn nothing about which part was wrong.
+   * Authenticates the client of a back-channel request by the method it registered for this
+   * endpoint. Every failure is invalid_client, and a wrong secret says no more than an unknown client.
    */
-  async authenticate(req: FastifyRequest, body: Record<string, unknown>): Promise<Client> {
-    const creds = presentedCredentials(req, body);
+  async authenticate(req: FastifyRequest, body: Record<string, unknown>, endpoint: BackchannelEndpoint = 'token'): Promise<Client> {
+    return this.authenticatePresented(presentedCredentials(req, body), endpoint);
+  }
+
+  async authenticatePresented(creds: PresentedCredentials, endpoint: BackchannelEndpoint): Promise<Client> {
     const fail = (description: string) => {
       const err = new InvalidClient(description);
       return creds.method === 'client_secret_basic' ? basicChallenge(err) : err;
     };
     const entity = await this.clients.findOne({ where: { clientId: creds.clientId } });
     if (!entity) throw fail('client authentication failed');
-    if (entity.metadata.token_endpoint_auth_method !== creds.method) {
-      throw fail(`this client authenticates with ${entity.metadata.token_endpoint_auth_method}`);
-    }
-    if (creds.method !== 'none' && !(entity.secretHash && safeEqual(sha256(creds.clientSecret ?? ''), entity.secretHash))) {
+    const registered = authMethodFor(entity.metadata, endpoint);
+    if (registered !== creds.method) throw fail(`this client authenticates with ${registered}`);
+    if (creds.method === 'client_secret_jwt' || creds.method === 'private_key_jwt') {
+      await this.assertions.verify(entity, creds.method, creds.assertion!, endpoint);
+    } else if (creds.method !== 'none' && !(entity.secretHash && safeEqual(sha256(creds.clientSecret ?? ''), entity.secretHash))) {
       throw fail('client authentication failed');
     }
     return toClient(entity);
+  }
+
+  private setSecret(entity: ClientEntity, metadata: ClientMetadata = entity.metadata): string {
+    const secret = randomToken();
+    entity.secretHash = sha256(secret);
+    entity.secretEncrypted = usesAuthMethod(metadata, 'client_secret_jwt') ? sealClientSecret(secret, entity.clientId, this.config.keyEncryptionKey) : null;
+    return secret;
   }
 }

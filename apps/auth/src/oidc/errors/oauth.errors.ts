@@ -51,6 +51,10 @@ export class ConsentRequired extends OAuthError {
 export class InteractionRequired extends OAuthError {
   readonly error = 'interaction_required';
 }
+/** RFC 7009 2.2.1: the token is one of ours, but not of a kind that can be revoked. */
+export class UnsupportedTokenType extends OAuthError {
+  readonly error = 'unsupported_token_type';
+}
 export class InvalidToken extends OAuthError {
   readonly error = 'invalid_token';
   readonly status = 401;

@@ -35,6 +35,7 @@ export interface RefreshRow {
   client_id: string;
   user_id: string;
   scopes: string[];
+  created_at: Date;
   expires_at: Date;
   consumed_at: Date | null;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { JWTPayload } from 'jose';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { leftHalfHash } from '@idp/jwk';
 import { Client } from '../clients/clients.service';
@@ -100,13 +101,27 @@ export class TokenIssuerService {
 
   /** Verifies one of our access tokens: signature, issuer, type and expiry. */
   async verifyAccessToken(token: string) {
+    return (await this.verify(token, 'at+jwt')).payload;
+  }
+
+  /**
+   * Verifies any JWT we signed (signature, issuer, expiry) and tells its `typ`, so revocation can
+   * tell an access token from an ID token.
+   */
+  async verifyOwnJwt(token: string): Promise<{ payload: JWTPayload; typ?: string }> {
+    const { payload, protectedHeader } = await this.verify(token);
+    return { payload, typ: protectedHeader.typ };
+  }
+
+  private async verify(token: string, typ?: string) {
+    const options = { issuer: this.config.issuer, ...(typ ? { typ } : {}) };
     let ring = await this.keys.keyRing();
     try {
-      return (await ring.verify(token, { issuer: this.config.issuer, typ: 'at+jwt' })).payload;
+      return await ring.verify(token, options);
     } catch (err) {
       if ((err as Error).message !== 'unknown kid') throw err;
       ring = await this.keys.reloadForUnknownKid();
-      return (await ring.verify(token, { issuer: this.config.issuer, typ: 'at+jwt' })).payload;
+      return ring.verify(token, options);
     }
   }
 }

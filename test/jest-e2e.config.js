@@ -2,4 +2,5 @@
 // on the real PostgreSQL and NATS, pages driven in Chromium.
 const base = require('./jest.base');
 
-module.exports = { ...base, displayName: 'distributed', testMatch: ['<rootDir>/test/distributed/**/*.e2e-spec.ts'], testTimeout: 120000 };
+// forceExit: a failed start must not leave the run waiting on a browser or a child process.
+module.exports = { ...base, forceExit: true, displayName: 'distributed', testMatch: ['<rootDir>/test/distributed/**/*.e2e-spec.ts'], testTimeout: 120000 };

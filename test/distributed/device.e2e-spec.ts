@@ -12,7 +12,8 @@ describe('distributed mode: device flow approved in Chromium', () => {
 
   beforeAll(async () => {
     await Topology.resetDatabase();
-    [browser] = await Promise.all([launchChromium(), topology.start()]);
+    browser = await launchChromium();
+    await topology.start();
     await topology.admin.createUser({ login: 'saule', password: 'saule-password-1', given_name: 'Saule' });
     issuer = await Issuer.discover(topology.authA);
   });

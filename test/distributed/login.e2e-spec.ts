@@ -16,7 +16,9 @@ describe('distributed mode: three processes, two auth instances, PostgreSQL and 
 
   beforeAll(async () => {
     await Topology.resetDatabase();
-    [browser, rp] = await Promise.all([launchChromium(), startRelyingParty(), topology.start()]);
+    browser = await launchChromium();
+    rp = await startRelyingParty();
+    await topology.start();
     await topology.admin.createResource({ name: 'Extern API', audience: 'https://api.example/extern', scopes: ['extern.api'] });
     registered = await topology.admin.createClient({
       client_name: 'Бухгалтерия',

@@ -17,6 +17,7 @@ type App = 'auth' | 'accounts' | 'consent';
 export class Topology {
   readonly adminToken = 'distributed-admin-token-' + randomBytes(8).toString('hex');
   private readonly kek = randomBytes(32).toString('base64');
+  private readonly pairwiseSalt = randomBytes(16).toString('hex');
   private readonly procs = new Map<string, ChildProcess>();
   private readonly logs = new Map<string, string[]>();
   authA = '';
@@ -51,6 +52,7 @@ export class Topology {
         NATS_URL,
         ADMIN_TOKEN: this.adminToken,
         KEY_ENCRYPTION_KEY: this.kek,
+        PAIRWISE_SALT: this.pairwiseSalt,
         ISSUER: this.authA,
         PORT: String(port ?? 0),
         HOST: '127.0.0.1',

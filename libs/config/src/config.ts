@@ -128,7 +128,8 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
 
   const admin = secret(env, 'ADMIN_TOKEN', mode, embeddedData, 'admin-token', () => randomBytes(24).toString('base64url'));
   const kek = secret(env, 'KEY_ENCRYPTION_KEY', mode, embeddedData, 'key-encryption-key', () => randomBytes(32).toString('base64'));
-  const pairwise = secret(env, 'PAIRWISE_SALT', mode, embeddedData, 'pairwise-salt', () => randomBytes(32).toString('base64url'));
+  // Only auth derives pairwise subjects; the other services never need the salt.
+  const pairwise = mode === 'accounts' || mode === 'consent' ? { value: '' } : secret(env, 'PAIRWISE_SALT', mode, embeddedData, 'pairwise-salt', () => randomBytes(32).toString('base64url'));
   const keyEncryptionKey = Buffer.from(kek.value, 'base64');
   if (keyEncryptionKey.length !== 32) {
     throw new ConfigError('KEY_ENCRYPTION_KEY must be 32 random bytes, base64-encoded');

@@ -16,10 +16,14 @@ import { AdminResourcesController } from './admin/admin-resources.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { DemoController } from './demo/demo.controller';
 import { DemoSetupService } from './demo/demo-setup.service';
+import { DevOutboxController } from './dev/dev-outbox.controller';
+import { InteractionFlow } from './interaction/interaction-flow.service';
 import { InteractionController } from './interaction/interaction.controller';
 import { InteractionsService } from './interaction/interactions.service';
+import { OtpLoginController } from './interaction/otp-login.controller';
 import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
 import { DeviceCodes1763890000000 } from './migrations/1763890000000-device-codes';
+import { OtpLogin1763905000000 } from './migrations/1763905000000-otp-login';
 import { DeviceAuthorizationController } from './device/device-authorization.controller';
 import { DeviceCodesService } from './device/device-codes.service';
 import { DeviceController } from './device/device.controller';
@@ -59,7 +63,7 @@ const grantRegistry: Provider = {
 /** The public HTTP edge: protocol endpoints, interaction pages, admin API, operations. */
 @Module({})
 export class AuthModule {
-  static register(options: { demo: boolean }): DynamicModule {
+  static register(options: { demo: boolean; devOutbox: boolean }): DynamicModule {
     return {
       module: AuthModule,
       imports: [
@@ -67,7 +71,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, OtpLogin1763905000000],
         }),
       ],
       controllers: [
@@ -76,6 +80,7 @@ export class AuthModule {
         TokenController,
         UserinfoController,
         InteractionController,
+        OtpLoginController,
         DeviceAuthorizationController,
         DeviceController,
         AdminClientsController,
@@ -85,6 +90,7 @@ export class AuthModule {
         MetricsController,
         AssetsController,
         ...(options.demo ? [DemoController] : []),
+        ...(options.devOutbox ? [DevOutboxController] : []),
       ],
       providers: [
         ClientsService,
@@ -95,6 +101,7 @@ export class AuthModule {
         TokenSetService,
         SessionsService,
         InteractionsService,
+        InteractionFlow,
         AuthorizeChecks,
         AuthorizationService,
         DeviceCodesService,

@@ -76,6 +76,7 @@ describe('sign-in and registration with one-time codes (embedded, development ou
     const sub = tokens.claims().sub;
     expect(await client.userinfo(tokens)).toMatchObject({ sub, given_name: 'Aruzhan', family_name: 'Bekova', phone_number: '+77075550101', phone_number_verified: true });
     expect(await sessionAmr(tokens.claims().sid)).toEqual(['otp']);
+    expect(tokens.claims().amr).toEqual(['otp']);
     const [interaction] = await authDb.query(`SELECT state, amr FROM auth.interactions WHERE session_id = $1`, [tokens.claims().sid]);
     expect(interaction).toEqual({ state: 'completed', amr: ['otp'] });
 
@@ -98,6 +99,7 @@ describe('sign-in and registration with one-time codes (embedded, development ou
       const out = await signInThroughPages(browser, url, { login: identifier, password: 'kairat-password-1' });
       const tokens = await tokensFrom(out, checks);
       expect(await sessionAmr(tokens.claims().sid)).toEqual(['pwd']);
+      expect(tokens.claims().amr).toEqual(['pwd']);
     }
   });
 
@@ -164,6 +166,12 @@ describe('sign-in and registration with one-time codes (embedded, development ou
     // Both got a code; neither answer said which one has an account.
     expect(await readOutbox(platform.base, '+77075550404')).toHaveLength(1);
     expect(await readOutbox(platform.base, '+77075550505')).toHaveLength(1);
+  });
+
+  it('fills the phone field from a login_hint that is a phone number', async () => {
+    const browser = new Browserless(platform.base);
+    const page = await browser.follow(client.authorizationUrl({ scope: 'openid', state: generators.state(), login_hint: '+77075550707' }));
+    expect(parseForms(page.body).find((f) => f.action.endsWith('/otp/phone'))!.fields.phone).toBe('+77075550707');
   });
 
   it('explains a mistyped phone, and keeps a password-only client to passwords', async () => {

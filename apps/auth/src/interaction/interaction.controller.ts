@@ -42,7 +42,10 @@ export class InteractionController {
     if (interaction.state === 'otp') return this.flow.redirect(reply, interaction, '/otp');
     if (interaction.state === 'profile') return this.flow.redirect(reply, interaction, '/profile');
     const base = await this.flow.pageBase(interaction, req);
-    return this.flow.html(reply, renderLogin({ ...base, methods: loginMethods(base.client), login: interaction.request.login_hint }));
+    const hint = interaction.request.login_hint;
+    // A hint that looks like a phone or an address also fills the code forms (Aitu pre-fills the phone).
+    const prefill = { phone: hint && /^[+\d][\d\s()-]{4,}$/.test(hint) ? hint : undefined, email: hint?.includes('@') ? hint : undefined };
+    return this.flow.html(reply, renderLogin({ ...base, methods: loginMethods(base.client), login: hint, ...prefill }));
   }
 
   @Get(':id/register')

@@ -33,7 +33,7 @@ export class DiscoveryController {
       token_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
       code_challenge_methods_supported: ['S256'],
       claims_supported: [
-        'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid',
+        'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'amr',
         'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'login',
         'birthdate', 'picture', 'updated_at', 'email', 'email_verified', 'phone_number', 'phone_number_verified',
       ],

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SessionsService } from '../../sessions/sessions.service';
 import { Client } from '../clients/clients.service';
 import { ResourcesService } from '../resources.service';
 import { GrantRow } from '../tokens/grants.service';
@@ -11,6 +12,7 @@ export class TokenSetService {
   constructor(
     private readonly issuer: TokenIssuerService,
     private readonly resources: ResourcesService,
+    private readonly sessions: SessionsService,
   ) {}
 
   /** A refresh token only when offline_access was granted and the client may use the refresh grant. */
@@ -49,8 +51,15 @@ export class TokenSetService {
         authTime,
         sessionId: grant.session_id,
         accessToken: at.token,
+        extraClaims: await this.authenticationMethods(grant.session_id),
       });
     }
     return response;
+  }
+
+  /** amr (OpenID Connect Core 2, RFC 8176): how the user signed in to the session behind the grant. */
+  private async authenticationMethods(sessionId: string | null): Promise<Record<string, unknown>> {
+    const amr = sessionId ? await this.sessions.amr(sessionId) : null;
+    return amr?.length ? { amr } : {};
   }
 }

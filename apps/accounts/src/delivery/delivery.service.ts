@@ -18,17 +18,19 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, outbox: OutboxService) {
+    // Without DEV_OUTBOX a missing gateway drops codes rather than keep them readable in the database.
+    const fallback = (variable: string) => (config.devOutbox ? outbox : new UnconfiguredSender(variable));
     this.senders = {
-      sms: config.smsWebhookUrl ? new SmsWebhookSender(config.smsWebhookUrl, { timeoutMs: config.otp.smsTimeoutMs, retries: config.otp.smsRetries }) : outbox,
-      email: config.smtpUrl ? new SmtpSender(config.smtpUrl, config.smtpFrom) : outbox,
+      sms: config.smsWebhookUrl ? new SmsWebhookSender(config.smsWebhookUrl, { timeoutMs: config.otp.smsTimeoutMs, retries: config.otp.smsRetries }) : fallback('SMS_WEBHOOK_URL'),
+      email: config.smtpUrl ? new SmtpSender(config.smtpUrl, config.smtpFrom) : fallback('SMTP_URL'),
     };
   }
 
   onModuleInit(): void {
     for (const [channel, sender] of Object.entries(this.senders)) {
-      if (sender.name === 'development outbox') {
-        this.logger.warn(`${channel} codes go to the DEVELOPMENT OUTBOX, not to people: set ${channel === 'sms' ? 'SMS_WEBHOOK_URL' : 'SMTP_URL'} in production`);
-      }
+      const variable = channel === 'sms' ? 'SMS_WEBHOOK_URL' : 'SMTP_URL';
+      if (sender instanceof OutboxService) this.logger.warn(`${channel} codes go to the DEVELOPMENT OUTBOX, not to people: set ${variable} in production`);
+      if (sender instanceof UnconfiguredSender) this.logger.error(`${channel} codes cannot be delivered: ${variable} is not set (and DEV_OUTBOX is off)`);
     }
   }
 
@@ -46,6 +48,17 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.pending]);
     for (const sender of Object.values(this.senders)) if (sender instanceof SmtpSender) sender.close();
+  }
+}
+
+/** A channel with neither a gateway nor the development outbox: every code fails, loudly. */
+class UnconfiguredSender implements MessageSender {
+  readonly name = 'missing gateway';
+
+  constructor(private readonly variable: string) {}
+
+  async send(): Promise<void> {
+    throw new Error(`${this.variable} is not set`);
   }
 }
 

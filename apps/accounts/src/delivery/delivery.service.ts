@@ -17,7 +17,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
   private readonly senders: Record<OtpChannel, MessageSender>;
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, outbox: OutboxService) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, outbox: OutboxService) {
     // Without DEV_OUTBOX a missing gateway drops codes rather than keep them readable in the database.
     const fallback = (variable: string) => (config.devOutbox ? outbox : new UnconfiguredSender(variable));
     this.senders = {

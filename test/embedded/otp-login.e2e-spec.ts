@@ -138,6 +138,27 @@ describe('sign-in and registration with one-time codes (embedded, development ou
     await tokensFrom(await browser.submit(profile, '/profile', { given_name: 'Dias' }), checks);
   });
 
+  it('stops sending to one phone after 5 codes in an hour, and says for how long', async () => {
+    const browser = new Browserless(platform.base);
+    let page = await askPhoneCode(browser, await browser.follow(start('openid').url), '+77075550808');
+    const clock = jest.spyOn(platform.app.get(Clock), 'now');
+    let at = Date.now();
+    for (let sent = 2; sent <= 5; sent++) {
+      at += 121_000;
+      const moment = new Date(at);
+      clock.mockImplementation(() => moment);
+      page = await browser.submit(page, '/otp/resend', {});
+      expect(page.status).toBe(200);
+    }
+    const sixth = new Date(at + 121_000);
+    clock.mockImplementation(() => sixth);
+    page = await browser.submit(page, '/otp/resend', {});
+    expect(page.status).toBe(429);
+    // The first code leaves the hour 3600 - 5 x 121 s after the sixth try: 50 min.
+    expect(page.body).toContain('Too many codes were asked for. Try again in 50 min.');
+    expect(await readOutbox(platform.base, '+77075550808')).toHaveLength(5);
+  });
+
   it('says a code has expired after 330 seconds', async () => {
     const browser = new Browserless(platform.base);
     const page = await askPhoneCode(browser, await browser.follow(start('openid').url), '+77075550303');

@@ -24,6 +24,9 @@ export class Topology {
   authB = '';
   admin!: AdminApi;
 
+  /** Extra environment for every process (e.g. DEV_OUTBOX=on for the one-time code tests). */
+  constructor(private readonly env: Record<string, string> = {}) {}
+
   static async resetDatabase(): Promise<void> {
     const pg = new Client({ connectionString: DATABASE_URL });
     await pg.connect();
@@ -59,6 +62,7 @@ export class Topology {
         LOG_LEVEL: 'warn',
         BCRYPT_COST: '6',
         BUS_TIMEOUT_MS: '2000',
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,12 +1,32 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AccountsSubjects, ClaimsRequest, CreateUserRequest, VerifyPasswordRequest, fail, ok } from '@idp/contracts';
+import { APP_CONFIG, AppConfig } from '@idp/config';
+import {
+  AccountsSubjects,
+  ClaimsRequest,
+  CreateUserRequest,
+  OtpSendRequest,
+  OtpVerifyRequest,
+  OutboxListRequest,
+  UpdateProfileRequest,
+  VerifyPasswordRequest,
+  fail,
+  ok,
+} from '@idp/contracts';
+import { OutboxService } from './delivery/outbox.service';
+import { OtpService } from './otp/otp.service';
+import { normaliseEmail, normalisePhone } from './users/identifiers';
 import { UsersService } from './users/users.service';
 
 /** The accounts service's bus surface; every reply is a typed BusReply. */
 @Controller()
 export class AccountsController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly otp: OtpService,
+    private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @MessagePattern(AccountsSubjects.userCreate)
   createUser(@Payload() req: CreateUserRequest) {
@@ -23,6 +43,30 @@ export class AccountsController {
   async claims(@Payload() req: ClaimsRequest) {
     const claims = await this.users.claims(req.sub, Array.isArray(req.scopes) ? req.scopes : []);
     return claims ? ok(claims) : fail('not_found', 'no such user');
+  }
+
+  @MessagePattern(AccountsSubjects.profileUpdate)
+  updateProfile(@Payload() req: UpdateProfileRequest) {
+    return this.users.updateProfile(req);
+  }
+
+  @MessagePattern(AccountsSubjects.otpSend)
+  sendCode(@Payload() req: OtpSendRequest) {
+    return this.otp.send(req);
+  }
+
+  @MessagePattern(AccountsSubjects.otpVerify)
+  verifyCode(@Payload() req: OtpVerifyRequest) {
+    return this.otp.verify(req);
+  }
+
+  /** Development only, and only when this process has DEV_OUTBOX on too. */
+  @MessagePattern(AccountsSubjects.outboxList)
+  async outboxList(@Payload() req: OutboxListRequest) {
+    if (!this.config.devOutbox) return fail('disabled', 'the development outbox is off');
+    const raw = String(req.to ?? '');
+    const to = raw.includes('@') ? normaliseEmail(raw) : normalisePhone(raw, this.config.phoneRegion);
+    return to ? ok(await this.outbox.list(to)) : fail('invalid_input', 'to: a phone number or an e-mail address');
   }
 
   @MessagePattern(AccountsSubjects.ping)

@@ -1,17 +1,20 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@idp/database';
+import { ACCOUNTS_MIGRATIONS } from './migrations';
 import { UserEntity } from '@idp/domain';
 import { AccountsController } from './accounts.controller';
-import { AccountsInit1763880000000 } from './migrations/1763880000000-accounts-init';
-import { ProfileClaims1763900000000 } from './migrations/1763900000000-profile-claims';
+import { Clock, SystemClock } from './clock/clock';
+import { DeliveryService } from './delivery/delivery.service';
+import { OutboxService } from './delivery/outbox.service';
+import { OtpService } from './otp/otp.service';
 import { UsersService } from './users/users.service';
 
-/** Users, identifiers and credentials. Reached only over the bus. */
+/** Users, identifiers, credentials and one-time codes. Reached only over the bus. */
 @Module({
   imports: [
-    DatabaseModule.forApp({ schema: 'accounts', entities: [UserEntity], migrations: [AccountsInit1763880000000, ProfileClaims1763900000000] }),
+    DatabaseModule.forApp({ schema: 'accounts', entities: [UserEntity], migrations: ACCOUNTS_MIGRATIONS }),
   ],
   controllers: [AccountsController],
-  providers: [UsersService],
+  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService],
 })
 export class AccountsModule {}

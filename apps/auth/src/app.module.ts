@@ -9,7 +9,7 @@ export class AuthAppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AuthAppModule,
-      imports: [ConfigModule.forRoot(config), BusModule.forRoot(config), loggerModule(config), AuthModule.register({ demo: config.demo })],
+      imports: [ConfigModule.forRoot(config), BusModule.forRoot(config), loggerModule(config), AuthModule.register({ demo: config.demo, devOutbox: config.devOutbox })],
     };
   }
 }

@@ -16,11 +16,15 @@ import { AdminResourcesController } from './admin/admin-resources.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { DemoController } from './demo/demo.controller';
 import { DemoSetupService } from './demo/demo-setup.service';
+import { DevOutboxController } from './dev/dev-outbox.controller';
+import { InteractionFlow } from './interaction/interaction-flow.service';
 import { InteractionController } from './interaction/interaction.controller';
 import { InteractionsService } from './interaction/interactions.service';
+import { OtpLoginController } from './interaction/otp-login.controller';
 import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
 import { DeviceCodes1763890000000 } from './migrations/1763890000000-device-codes';
-import { FrontChannel1763905000000 } from './migrations/1763905000000-front-channel';
+import { OtpLogin1763905000000 } from './migrations/1763905000000-otp-login';
+import { FrontChannel1763906000000 } from './migrations/1763906000000-front-channel';
 import { DeviceAuthorizationController } from './device/device-authorization.controller';
 import { DeviceCodesService } from './device/device-codes.service';
 import { DeviceController } from './device/device.controller';
@@ -72,7 +76,7 @@ const grantRegistry: Provider = {
 /** The public HTTP edge: protocol endpoints, interaction pages, admin API, operations. */
 @Module({})
 export class AuthModule {
-  static register(options: { demo: boolean }): DynamicModule {
+  static register(options: { demo: boolean; devOutbox: boolean }): DynamicModule {
     return {
       module: AuthModule,
       imports: [
@@ -80,7 +84,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, FrontChannel1763905000000, IntrospectionRevocation1763910000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000],
         }),
       ],
       controllers: [
@@ -91,6 +95,7 @@ export class AuthModule {
         IntrospectionController,
         RevocationController,
         InteractionController,
+        OtpLoginController,
         DeviceAuthorizationController,
         DeviceController,
         EndSessionController,
@@ -101,6 +106,7 @@ export class AuthModule {
         MetricsController,
         AssetsController,
         ...(options.demo ? [DemoController] : []),
+        ...(options.devOutbox ? [DevOutboxController] : []),
       ],
       providers: [
         ClientsService,
@@ -116,6 +122,7 @@ export class AuthModule {
         TokenSetService,
         SessionsService,
         InteractionsService,
+        InteractionFlow,
         AuthorizeChecks,
         AuthorizationService,
         AuthorizationResponseService,

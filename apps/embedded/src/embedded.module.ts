@@ -15,7 +15,7 @@ export class EmbeddedModule {
         ConfigModule.forRoot(config),
         BusModule.forRoot(config),
         loggerModule(config),
-        AuthModule.register({ demo: config.demo }),
+        AuthModule.register({ demo: config.demo, devOutbox: config.devOutbox }),
         AccountsModule,
         ConsentModule,
       ],

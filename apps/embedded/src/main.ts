@@ -13,6 +13,7 @@ async function main() {
     `  Discovery:     ${config.issuer}/.well-known/openid-configuration`,
     `  Try a login:   ${config.issuer}/demo${config.demo ? '   (account: demo / demo-password, or register one)' : ''}`,
     `  Admin token:   ${config.adminTokenFile ?? 'from ADMIN_TOKEN'}`,
+    ...(config.devOutbox ? [`  Dev outbox:    ${config.issuer}/dev/outbox?to=<phone or e-mail>   (codes not sent to a real SMS or mail gateway)`] : []),
     `  Data:          ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.dataDir}`,
     '',
   ];

@@ -15,7 +15,7 @@ export abstract class BusClient {
   abstract request<S extends Subject>(
     subject: S,
     payload: Contracts[S]['request'],
-  ): Promise<BusReply<Contracts[S]['value'], Contracts[S]['code']>>;
+  ): Promise<BusReply<Contracts[S]['value'], Contracts[S]['code'], Contracts[S]['details']>>;
 
   /** Like request, but a domain error becomes an exception: for calls that cannot fail by design. */
   async value<S extends Subject>(subject: S, payload: Contracts[S]['request']): Promise<Contracts[S]['value']> {

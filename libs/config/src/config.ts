@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CountryCode, getCountries } from 'libphonenumber-js';
 
 /** Which process is reading the configuration: decides which variables are mandatory. */
 export type RunMode = 'embedded' | 'auth' | 'accounts' | 'consent';
@@ -24,7 +25,12 @@ export interface AppConfig {
   pairwiseSalt: string;
   smsWebhookUrl?: string;
   smtpUrl?: string;
+  /** Sender address of e-mail with codes. */
+  smtpFrom: string;
   devOutbox: boolean;
+  /** Region of phone numbers typed without a country code (ISO 3166 alpha-2). */
+  phoneRegion: CountryCode;
+  otp: OtpConfig;
   /** How long a bus request may take before it becomes temporarily_unavailable. */
   busTimeoutMs: number;
   /** Cost factor of bcrypt for new password hashes. */
@@ -45,6 +51,25 @@ export interface AppConfig {
     /** A login/consent interaction must finish within this time. */
     interaction: number;
   };
+}
+
+/** One-time codes by SMS and e-mail. Defaults are Aitu Passport's rules (PROTOCOL-FACTS.md). */
+export interface OtpConfig {
+  /** Seconds a code lives. */
+  ttl: number;
+  /** Wrong entries a code survives; the next one needs a new code. */
+  maxAttempts: number;
+  /** Seconds before a new code may go to the same destination for the same purpose. */
+  resendInterval: number;
+  /**
+   * Ceilings on codes sent, against SMS pumping (paid messages sent to premium numbers by bots):
+   * per destination and per client IP address, per rolling hour and day.
+   */
+  perDestination: { hour: number; day: number };
+  perIp: { hour: number; day: number };
+  /** SMS gateway: how long one attempt may take, and how many attempts after the first on 5xx or timeout. */
+  smsTimeoutMs: number;
+  smsRetries: number;
 }
 
 export class ConfigError extends Error {}
@@ -82,6 +107,14 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|on|yes)$/i.test(raw)) return true;
   if (/^(0|false|off|no)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be on or off, got "${raw}"`);
+}
+
+function region(env: Env, name: string, fallback: CountryCode): CountryCode {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const code = raw.toUpperCase() as CountryCode;
+  if (!getCountries().includes(code)) throw new ConfigError(`${name} must be a two-letter country code such as KZ, got "${raw}"`);
+  return code;
 }
 
 /** Reads a secret from the environment or, in embedded mode, from (or into) a file under DATA_DIR. */
@@ -150,7 +183,20 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     pairwiseSalt: pairwise.value,
     smsWebhookUrl: url(env, 'SMS_WEBHOOK_URL', ['http:', 'https:']),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    smtpFrom: env.SMTP_FROM || `no-reply@${new URL(issuer).hostname}`,
     devOutbox: flag(env, 'DEV_OUTBOX', mode === 'embedded'),
+    phoneRegion: region(env, 'PHONE_DEFAULT_REGION', 'KZ'),
+    otp: {
+      ttl: int(env, 'OTP_TTL', 330, 30),
+      maxAttempts: int(env, 'OTP_MAX_ATTEMPTS', 5, 1),
+      resendInterval: int(env, 'OTP_RESEND_INTERVAL', 120, 0),
+      // With a 120 s interval one destination could get 30 an hour; a person needs a handful.
+      perDestination: { hour: int(env, 'OTP_MAX_PER_DESTINATION_HOUR', 5, 1), day: int(env, 'OTP_MAX_PER_DESTINATION_DAY', 10, 1) },
+      // Higher, since many people share an address behind a mobile carrier's or an office's NAT.
+      perIp: { hour: int(env, 'OTP_MAX_PER_IP_HOUR', 30, 1), day: int(env, 'OTP_MAX_PER_IP_DAY', 200, 1) },
+      smsTimeoutMs: int(env, 'SMS_WEBHOOK_TIMEOUT_MS', 5000, 100),
+      smsRetries: int(env, 'SMS_WEBHOOK_RETRIES', 3, 0),
+    },
     busTimeoutMs: int(env, 'BUS_TIMEOUT_MS', 3000, 100),
     bcryptCost: int(env, 'BCRYPT_COST', 10, 4),
     logLevel: env.LOG_LEVEL || 'info',

@@ -4,6 +4,10 @@ export const AccountsSubjects = {
   userCreate: 'accounts.v1.user.create',
   passwordVerify: 'accounts.v1.password.verify',
   claimsGet: 'accounts.v1.claims.get',
+  profileUpdate: 'accounts.v1.profile.update',
+  otpSend: 'accounts.v1.otp.send',
+  otpVerify: 'accounts.v1.otp.verify',
+  outboxList: 'accounts.v1.outbox.list',
   ping: 'accounts.v1.health.ping',
 } as const;
 
@@ -51,3 +55,77 @@ export interface ClaimsRequest {
   scopes: string[];
 }
 export type ClaimsError = 'not_found';
+
+export interface UpdateProfileRequest {
+  sub: string;
+  given_name?: string;
+  family_name?: string;
+}
+export type UpdateProfileError = 'not_found' | 'invalid_input';
+
+export type OtpChannel = 'sms' | 'email';
+export type OtpPurpose = 'login' | 'registration' | 'recovery' | '2fa';
+export type MessageLocale = 'ru' | 'en';
+
+export interface OtpSendRequest {
+  channel: OtpChannel;
+  /** As typed: a phone number (read in the default region without +) or an e-mail address. */
+  destination: string;
+  purpose: OtpPurpose;
+  /** The client's address, for the per-IP ceilings. */
+  ip: string;
+  locale: MessageLocale;
+}
+
+export interface OtpChallenge {
+  challengeId: string;
+  channel: OtpChannel;
+  /** Normalised: E.164 or a lower-cased e-mail address. */
+  destination: string;
+  /** Seconds the code lives, and seconds until a new one may be asked for. */
+  expiresIn: number;
+  resendIn: number;
+}
+
+export type OtpSendError = 'invalid_destination' | 'resend_too_soon' | 'too_many_requests';
+export interface OtpSendDetails {
+  /** Seconds until a send can succeed. */
+  retryAfter: number;
+}
+
+export interface OtpVerifyRequest {
+  challengeId: string;
+  code: string;
+}
+
+/**
+ * A confirmed code. For login and registration codes the identifier also resolves to an account:
+ * the one it is verified on, or a new one created with it (created = true).
+ */
+export interface OtpVerified {
+  channel: OtpChannel;
+  destination: string;
+  purpose: OtpPurpose;
+  sub: string;
+  created: boolean;
+}
+
+/** wrong_code leaves attempts; attempts_exhausted and expired need a new code. */
+export type OtpVerifyError = 'wrong_code' | 'attempts_exhausted' | 'expired';
+export interface OtpVerifyDetails {
+  attemptsLeft: number;
+}
+
+export interface OutboxListRequest {
+  /** A phone number or an e-mail address, normalised as codes are sent. */
+  to: string;
+}
+export interface OutboxMessage {
+  channel: OtpChannel;
+  to: string;
+  text: string;
+  code: string;
+  at: string;
+}
+/** disabled: the development outbox is off in this accounts process. */
+export type OutboxListError = 'disabled' | 'invalid_input';

@@ -5,18 +5,35 @@ import {
   CreateUserError,
   CreateUserRequest,
   CreatedUser,
+  OtpChallenge,
+  OtpSendDetails,
+  OtpSendError,
+  OtpSendRequest,
+  OtpVerified,
+  OtpVerifyDetails,
+  OtpVerifyError,
+  OtpVerifyRequest,
+  OutboxListError,
+  OutboxListRequest,
+  OutboxMessage,
+  UpdateProfileError,
+  UpdateProfileRequest,
   VerifyPasswordError,
   VerifyPasswordRequest,
 } from './accounts.v1';
 import { ConsentGrantRequest, ConsentKey, ConsentRecord, ConsentSubjects } from './consent.v1';
 
-type Contract<Req, Value, Code extends string = never> = { request: Req; value: Value; code: Code };
+type Contract<Req, Value, Code extends string = never, Details = never> = { request: Req; value: Value; code: Code; details: Details };
 
 /** The one table of every request/reply subject: what it takes, what it answers, how it fails. */
 export interface Contracts {
   [AccountsSubjects.userCreate]: Contract<CreateUserRequest, CreatedUser, CreateUserError>;
   [AccountsSubjects.passwordVerify]: Contract<VerifyPasswordRequest, { sub: string }, VerifyPasswordError>;
   [AccountsSubjects.claimsGet]: Contract<ClaimsRequest, Record<string, unknown>, ClaimsError>;
+  [AccountsSubjects.profileUpdate]: Contract<UpdateProfileRequest, { sub: string }, UpdateProfileError>;
+  [AccountsSubjects.otpSend]: Contract<OtpSendRequest, OtpChallenge, OtpSendError, OtpSendDetails>;
+  [AccountsSubjects.otpVerify]: Contract<OtpVerifyRequest, OtpVerified, OtpVerifyError, OtpVerifyDetails>;
+  [AccountsSubjects.outboxList]: Contract<OutboxListRequest, OutboxMessage[], OutboxListError>;
   [AccountsSubjects.ping]: Contract<Record<string, never>, { at: string }>;
   [ConsentSubjects.consentGet]: Contract<ConsentKey, ConsentRecord>;
   [ConsentSubjects.consentGrant]: Contract<ConsentGrantRequest, ConsentRecord>;

@@ -1,4 +1,4 @@
-import { normaliseEmail, normaliseLogin, normalisePhone } from './identifiers';
+import { identifierCandidates, normaliseEmail, normaliseLogin, normalisePhone } from './identifiers';
 
 describe('identifiers', () => {
   it('lower-cases logins and refuses odd characters', () => {
@@ -19,5 +19,13 @@ describe('identifiers', () => {
     expect(normalisePhone('8 (707) 123-45-67')).toBe('+77071234567');
     expect(normalisePhone('+7 916 123-45-67', 'RU')).toBe('+79161234567');
     expect(normalisePhone('12345')).toBeNull();
+  });
+
+  it('reads a typed identifier as a login, an e-mail address and a phone number at once', () => {
+    expect(identifierCandidates('8 707 123 45 67', 'KZ')).toEqual({ login: null, email: null, phone: '+77071234567' });
+    expect(identifierCandidates('+77071234567', 'KZ')).toEqual({ login: null, email: null, phone: '+77071234567' });
+    expect(identifierCandidates('Aigul@Example.kz', 'KZ')).toEqual({ login: 'aigul@example.kz', email: 'aigul@example.kz', phone: null });
+    expect(identifierCandidates('bolat', 'KZ')).toEqual({ login: 'bolat', email: null, phone: null });
+    expect(identifierCandidates('9161234567', 'RU').phone).toBe('+79161234567');
   });
 });

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as bcrypt from 'bcrypt';
-import { QueryFailedError, Repository } from 'typeorm';
+import { FindOptionsWhere, QueryFailedError, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
-import { BusReply, CreateUserError, CreateUserRequest, CreatedUser, fail, ok } from '@idp/contracts';
+import { BusReply, CreateUserError, CreateUserRequest, CreatedUser, OtpChannel, UpdateProfileError, UpdateProfileRequest, fail, ok } from '@idp/contracts';
 import { UserEntity } from '@idp/domain';
-import { normaliseEmail, normaliseLogin, normalisePhone } from './identifiers';
+import { identifierCandidates, normaliseEmail, normaliseLogin, normalisePhone } from './identifiers';
 import { claimsFor } from './claims';
 
 /** bcrypt works on the first 72 bytes only; longer passwords would silently collide. */
@@ -33,7 +33,7 @@ export class UsersService {
     const email = req.email ? normaliseEmail(req.email) : null;
     if (req.email && !email) return fail('invalid_input', 'email: not a valid e-mail address');
     if (req.email_public && !normaliseEmail(req.email_public)) return fail('invalid_input', 'email_public: not a valid e-mail address');
-    const phone = req.phone ? normalisePhone(req.phone) : null;
+    const phone = req.phone ? normalisePhone(req.phone, this.config.phoneRegion) : null;
     if (req.phone && !phone) return fail('invalid_input', 'phone: not a valid phone number');
 
     const user = this.users.create({
@@ -65,12 +65,60 @@ export class UsersService {
     return ok(this.view(user));
   }
 
+  /** The identifier may be a login, an e-mail address or a phone number; a login match wins. */
   async verifyPassword(rawLogin: string, password: string): Promise<string | null> {
-    const login = normaliseLogin(String(rawLogin ?? ''));
-    const user = login ? await this.users.findOne({ where: { login } }) : null;
+    const { login, email, phone } = identifierCandidates(String(rawLogin ?? ''), this.config.phoneRegion);
+    const where: FindOptionsWhere<UserEntity>[] = [];
+    if (login) where.push({ login });
+    if (email) where.push({ email });
+    if (phone) where.push({ phone });
+    const found = where.length ? await this.users.find({ where }) : [];
+    const user = found.find((u) => u.login === login) ?? found.find((u) => u.email === email) ?? found.find((u) => u.phone === phone);
     const hash = user?.passwordHash ?? (await this.decoyHash);
     const matches = Buffer.byteLength(String(password ?? '')) <= MAX_PASSWORD_BYTES && (await bcrypt.compare(String(password ?? ''), hash));
-    return user && matches ? user.id : null;
+    return user?.passwordHash && matches ? user.id : null;
+  }
+
+  /**
+   * The account a confirmed phone or e-mail signs in to: the one it is verified on, or a new one.
+   * An unverified claim on the identifier by another account is released: the code proves who
+   * owns the identifier, not who owns that account, so signing in to it would hand over an account
+   * to whoever's address was mistyped into it.
+   */
+  async signInWithIdentifier(channel: OtpChannel, destination: string): Promise<{ sub: string; created: boolean }> {
+    const column = channel === 'sms' ? 'phone' : 'email';
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.users.manager.transaction(async (tx) => {
+          const [owner] = await tx.query(`SELECT id, ${column}_verified AS verified FROM accounts.users WHERE ${column} = $1 FOR UPDATE`, [destination]);
+          if (owner?.verified) return { sub: owner.id as string, created: false };
+          if (owner) await tx.query(`UPDATE accounts.users SET ${column} = NULL, ${column}_verified = false, updated_at = now() WHERE id = $1`, [owner.id]);
+          const id = randomUUID();
+          await tx.query(`INSERT INTO accounts.users (id, login, ${column}, ${column}_verified) VALUES ($1, $2, $3, true)`, [id, generatedLogin(), destination]);
+          return { sub: id, created: true };
+        });
+      } catch (err) {
+        // Two first sign-ins with the same identifier at once: the loser finds the winner's account.
+        if (attempt < 2 && this.uniqueViolation(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  async ownerOf(channel: OtpChannel, destination: string): Promise<string | null> {
+    const user = await this.users.findOne({ where: channel === 'sms' ? { phone: destination, phoneVerified: true } : { email: destination, emailVerified: true } });
+    return user?.id ?? null;
+  }
+
+  async updateProfile(req: UpdateProfileRequest): Promise<BusReply<{ sub: string }, UpdateProfileError>> {
+    if (!/^[0-9a-f-]{36}$/.test(String(req.sub))) return fail('not_found', 'no such user');
+    const clean = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    const givenName = clean(req.given_name);
+    const familyName = clean(req.family_name);
+    if (!givenName) return fail('invalid_input', 'given_name: is required');
+    if (givenName.length > 100 || familyName.length > 100) return fail('invalid_input', 'given_name, family_name: at most 100 characters');
+    const result = await this.users.update({ id: req.sub }, { givenName, familyName: familyName || null });
+    return result.affected ? ok({ sub: req.sub }) : fail('not_found', 'no such user');
   }
 
   async claims(sub: string, scopes: string[]): Promise<Record<string, unknown> | null> {
@@ -102,4 +150,9 @@ export class UsersService {
       created_at: (user.createdAt ?? new Date()).toISOString(),
     };
   }
+}
+
+/** Accounts created from a phone or an e-mail get a login nobody chose; the person may change it later. */
+function generatedLogin(): string {
+  return `u${randomBytes(6).toString('hex')}`;
 }

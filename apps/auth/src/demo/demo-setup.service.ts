@@ -31,6 +31,7 @@ export class DemoSetupService {
       grant_types: ['authorization_code', 'refresh_token'],
       token_endpoint_auth_method: 'none',
       scope: 'openid profile email phone offline_access',
+      allowed_login_methods: ['password', 'phone_otp', 'email_otp'],
     });
     if (Object.keys(errors).length) throw new Error(`demo client metadata: ${JSON.stringify(errors)}`);
     if (await this.clients.find(DEMO_CLIENT_ID)) await this.clients.update(DEMO_CLIENT_ID, metadata);

@@ -45,7 +45,7 @@ export class DiscoveryController {
       revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
       code_challenge_methods_supported: ['S256'],
       claims_supported: [
-        'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid',
+        'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'amr',
         'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'login',
         'birthdate', 'picture', 'updated_at', 'password_updated_at', 'password_change_required', 'deleted', 'custom_fields',
         'email', 'email_verified', 'email_public', 'phone_number', 'phone_number_verified', 'amr', 'acr',

@@ -27,6 +27,12 @@ export class SessionsService {
     return this.sessions.findOne({ where: { tokenHash: sha256(token), endedAt: IsNull(), expiresAt: MoreThan(new Date()) } });
   }
 
+  /** How the user authenticated in a session (kept after the session ends: refreshed ID tokens still say it). */
+  async amr(sessionId: string): Promise<string[] | null> {
+    const session = await this.sessions.findOne({ where: { id: sessionId }, select: { id: true, amr: true } });
+    return session?.amr ?? null;
+  }
+
   async start(reply: FastifyReply, userId: string, amr: string[]): Promise<SsoSessionEntity> {
     const token = randomToken();
     const now = new Date();

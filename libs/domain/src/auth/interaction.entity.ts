@@ -2,9 +2,22 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * The named states of a browser interaction:
- * login -> consent -> completed, or aborted (denied, or failed) at any step.
+ * login -> [otp -> [profile ->]] consent -> completed, or aborted (denied, or failed) at any step.
+ * otp: a one-time code was sent and is awaited; profile: an account just created from a phone or
+ * e-mail is asked for a name.
  */
-export type InteractionState = 'login' | 'consent' | 'completed' | 'aborted';
+export type InteractionState = 'login' | 'otp' | 'profile' | 'consent' | 'completed' | 'aborted';
+
+/** The code this interaction waits for (the code itself lives hashed in accounts). */
+export interface OtpStep {
+  challengeId: string;
+  channel: 'sms' | 'email';
+  /** Normalised: E.164 or a lower-cased e-mail address. */
+  destination: string;
+  sentAt: string;
+  /** Seconds after sentAt before a new code may be asked for. */
+  resendIn: number;
+}
 
 /** The validated authorization request an interaction serves. */
 export interface AuthorizationRequest {
@@ -56,8 +69,12 @@ export class InteractionEntity {
   @Column({ name: 'auth_time', type: 'timestamptz', nullable: true })
   authTime: Date | null;
 
-  @Column({ type: 'text', array: true, default: () => "'{}'" })
-  amr: string[];
+  @Column({ type: 'jsonb', nullable: true })
+  otp: OtpStep | null;
+
+  /** How the user authenticated in this interaction (RFC 8176): pwd, otp. */
+  @Column({ type: 'text', array: true, nullable: true })
+  amr: string[] | null;
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;

@@ -39,6 +39,7 @@ body{margin:0;min-height:100vh;display:flex;padding:24px 0;background:#f3f5f8;fo
 .card.wide{width:min(880px,96vw)}
 h1{font-size:1.4rem;margin:0 0 4px}
 p.sub{color:#5b6675;margin:0 0 20px}
+h2{font-size:1rem;font-weight:600;color:#5b6675;margin:28px 0 0;padding-top:16px;border-top:1px solid #e6eaf0}
 label{display:block;font-weight:600;font-size:.9rem;margin:14px 0 6px}
 input[type=text],input[type=password],input[type=email],input[type=tel]{width:100%;padding:10px 12px;border:1px solid #c8d0da;border-radius:8px;font-size:1rem}
 input:focus{outline:2px solid #2f6fed;border-color:#2f6fed}

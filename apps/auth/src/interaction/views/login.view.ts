@@ -8,24 +8,54 @@ export interface LoginView {
   clientName: string;
   login?: string;
   failed?: boolean;
+  /** Which ways in the client allows (its allowed_login_methods). */
+  methods: { password: boolean; phone: boolean; email: boolean };
+  /** Values and errors of the one-time code forms. */
+  phone?: string;
+  email?: string;
+  otpError?: { channel: 'sms' | 'email'; message: string };
 }
 
 export function renderLogin(v: LoginView): string {
   const { locale: l } = v;
+  const id = esc(v.interactionId);
+  const otpError = (channel: 'sms' | 'email') =>
+    v.otpError?.channel === channel ? `<p class="error" role="alert">${esc(v.otpError.message)}</p>` : '';
+  const password = v.methods.password
+    ? `${v.failed ? `<p class="error" role="alert">${esc(t(l, 'login.failed'))}</p>` : ''}
+<form method="post" action="/interaction/${id}/login">
+${csrfField(v.csrf)}
+<label for="username">${esc(t(l, 'login.username'))}</label>
+<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${esc(v.login)}" ${v.login || v.otpError ? '' : 'autofocus'}>
+<label for="password">${esc(t(l, 'login.password'))}</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required ${v.login ? 'autofocus' : ''}>
+<button type="submit">${esc(t(l, 'login.submit'))}</button>
+</form>`
+    : '';
+  const phone = v.methods.phone
+    ? `${otpError('sms')}<form method="post" action="/interaction/${id}/otp/phone">
+${csrfField(v.csrf)}
+<label for="phone">${esc(t(l, 'otp.phone'))}</label>
+<input type="tel" id="phone" name="phone" autocomplete="tel" inputmode="tel" required value="${esc(v.phone)}" ${v.otpError?.channel === 'sms' ? 'autofocus' : ''}>
+<button type="submit" class="secondary">${esc(t(l, 'otp.sendSms'))}</button>
+</form>`
+    : '';
+  const email = v.methods.email
+    ? `${otpError('email')}<form method="post" action="/interaction/${id}/otp/email">
+${csrfField(v.csrf)}
+<label for="email">${esc(t(l, 'otp.email'))}</label>
+<input type="email" id="email" name="email" autocomplete="email" autocapitalize="none" spellcheck="false" required value="${esc(v.email)}" ${v.otpError?.channel === 'email' ? 'autofocus' : ''}>
+<button type="submit" class="secondary">${esc(t(l, 'otp.sendEmail'))}</button>
+</form>`
+    : '';
+  const codes = phone || email ? `${password ? `<h2>${esc(t(l, 'login.or'))}</h2>` : ''}${phone}${email}` : '';
   return layout(
     l,
     t(l, 'login.title'),
     `<h1>${esc(t(l, 'login.title'))}</h1>
 <p class="sub">${esc(t(l, 'login.subtitle', { client: v.clientName }))}</p>
-${v.failed ? `<p class="error" role="alert">${esc(t(l, 'login.failed'))}</p>` : ''}
-<form method="post" action="/interaction/${esc(v.interactionId)}/login">
-${csrfField(v.csrf)}
-<label for="username">${esc(t(l, 'login.username'))}</label>
-<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${esc(v.login)}" ${v.login ? '' : 'autofocus'}>
-<label for="password">${esc(t(l, 'login.password'))}</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required ${v.login ? 'autofocus' : ''}>
-<button type="submit">${esc(t(l, 'login.submit'))}</button>
-</form>
-<p class="muted">${esc(t(l, 'login.noAccount'))} <a href="/interaction/${esc(v.interactionId)}/register">${esc(t(l, 'login.register'))}</a></p>`,
+${password}
+${codes}
+${v.methods.password ? `<p class="muted">${esc(t(l, 'login.noAccount'))} <a href="/interaction/${id}/register">${esc(t(l, 'login.register'))}</a></p>` : ''}`,
   );
 }

@@ -1,12 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class FrontChannel1763905000000 implements MigrationInterface {
-  name = 'FrontChannel1763905000000';
+export class FrontChannel1763906000000 implements MigrationInterface {
+  name = 'FrontChannel1763906000000';
 
   async up(q: QueryRunner): Promise<void> {
     // How the user authenticated travels with the grant into every ID token issued from it.
     await q.query(`ALTER TABLE auth.grants ADD COLUMN amr text[] NOT NULL DEFAULT '{}', ADD COLUMN acr text`);
-    await q.query(`ALTER TABLE auth.interactions ADD COLUMN amr text[] NOT NULL DEFAULT '{}'`);
     // Back-channel logout deliveries still owed to clients, retried with backoff.
     await q.query(`
       CREATE TABLE auth.logout_deliveries (
@@ -25,7 +24,6 @@ export class FrontChannel1763905000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE auth.logout_deliveries`);
-    await q.query(`ALTER TABLE auth.interactions DROP COLUMN amr`);
     await q.query(`ALTER TABLE auth.grants DROP COLUMN amr, DROP COLUMN acr`);
   }
 }

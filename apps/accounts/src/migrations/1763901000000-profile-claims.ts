@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ProfileClaims1763900000000 implements MigrationInterface {
-  name = 'ProfileClaims1763900000000';
+export class ProfileClaims1763901000000 implements MigrationInterface {
+  name = 'ProfileClaims1763901000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

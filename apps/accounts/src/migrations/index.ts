@@ -1,0 +1,6 @@
+import { AccountsInit1763880000000 } from './1763880000000-accounts-init';
+import { Otp1763900000000 } from './1763900000000-otp';
+import { ProfileClaims1763901000000 } from './1763901000000-profile-claims';
+
+/** Every migration of the accounts schema, in order. */
+export const ACCOUNTS_MIGRATIONS = [AccountsInit1763880000000, Otp1763900000000, ProfileClaims1763901000000];

@@ -1,0 +1,27 @@
+import { MessageLocale, OtpPurpose } from '@idp/contracts';
+
+const TEXTS: Record<MessageLocale, Record<OtpPurpose, (code: string, minutes: number) => string>> = {
+  ru: {
+    login: (c, m) => `Код для входа: ${c}. Действует ${m} мин. Никому его не сообщайте.`,
+    registration: (c, m) => `Код для регистрации: ${c}. Действует ${m} мин. Никому его не сообщайте.`,
+    recovery: (c, m) => `Код для восстановления доступа: ${c}. Действует ${m} мин. Никому его не сообщайте.`,
+    '2fa': (c, m) => `Код подтверждения входа: ${c}. Действует ${m} мин. Никому его не сообщайте.`,
+  },
+  en: {
+    login: (c, m) => `Your sign-in code: ${c}. It is valid for ${m} min. Do not share it with anyone.`,
+    registration: (c, m) => `Your registration code: ${c}. It is valid for ${m} min. Do not share it with anyone.`,
+    recovery: (c, m) => `Your account recovery code: ${c}. It is valid for ${m} min. Do not share it with anyone.`,
+    '2fa': (c, m) => `Your sign-in confirmation code: ${c}. It is valid for ${m} min. Do not share it with anyone.`,
+  },
+};
+
+const SUBJECTS: Record<MessageLocale, string> = { ru: 'Код подтверждения', en: 'Your verification code' };
+
+export function codeText(locale: MessageLocale, purpose: OtpPurpose, code: string, ttlSeconds: number): string {
+  const lang = locale in TEXTS ? locale : 'ru';
+  return TEXTS[lang][purpose](code, Math.ceil(ttlSeconds / 60));
+}
+
+export function codeSubject(locale: MessageLocale): string {
+  return SUBJECTS[locale] ?? SUBJECTS.ru;
+}

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InteractionEntity } from '@idp/domain';
+import { AuthorizationService } from '../oidc/authorize/authorization.service';
+import { Client, ClientsService } from '../oidc/clients/clients.service';
+import { SessionsService } from '../sessions/sessions.service';
+import { Locale, pickLocale, t } from './i18n';
+import { InteractionsService } from './interactions.service';
+import { renderErrorPage } from './views/error.view';
+
+export type Form = Record<string, unknown>;
+export const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export interface PageBase {
+  locale: Locale;
+  interactionId: string;
+  csrf: string;
+  clientName: string;
+  client: Client | null;
+}
+
+/**
+ * What every interaction page shares: loading the browser's interaction (with the CSRF check on
+ * forms), the page basics, and the way on after the user is known (session, profile, consent, done).
+ */
+@Injectable()
+export class InteractionFlow {
+  constructor(
+    private readonly interactions: InteractionsService,
+    private readonly sessions: SessionsService,
+    private readonly authorization: AuthorizationService,
+    private readonly clients: ClientsService,
+  ) {}
+
+  /** The interaction, if it is live and this browser's; on a POST also the CSRF token must match. */
+  async load(id: string, req: FastifyRequest, reply: FastifyReply, form?: Form): Promise<InteractionEntity | null> {
+    const interaction = await this.interactions.find(id, req);
+    if (!interaction) {
+      this.expired(req, reply);
+      return null;
+    }
+    if (form && !this.interactions.csrfValid(interaction, form.csrf)) {
+      const locale = pickLocale(interaction.request.ui_locales, req.headers['accept-language']);
+      this.html(reply, renderErrorPage(locale, t(locale, 'error.csrf')), 403);
+      return null;
+    }
+    return interaction;
+  }
+
+  async pageBase(interaction: InteractionEntity, req: FastifyRequest): Promise<PageBase> {
+    const client = await this.clients.find(interaction.clientId);
+    return {
+      locale: pickLocale(interaction.request.ui_locales, req.headers['accept-language']),
+      interactionId: interaction.id,
+      csrf: interaction.csrfToken,
+      clientName: client?.metadata.client_name ?? interaction.clientId,
+      client,
+    };
+  }
+
+  /**
+   * After a successful login: the SSO session starts with how the user got in (RFC 8176 amr), then
+   * a new account gives its name, then consent or straight back to the client.
+   */
+  async signedIn(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
+    const session = await this.sessions.start(reply, userId, amr);
+    const user = { userId, sessionId: session.id, authTime: session.authTime, amr, otp: null };
+    if (askProfile) {
+      const moved = await this.interactions.transition(interaction, 'profile', user);
+      return moved ? this.redirect(reply, interaction) : this.expired(req, reply);
+    }
+    return this.proceed(Object.assign(interaction, user), req, reply, user);
+  }
+
+  /** The user is known: consent if the client needs it, otherwise the code (or the device's approval). */
+  async proceed(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, changes: Partial<InteractionEntity> = {}) {
+    const client = await this.clients.find(interaction.clientId);
+    if (!client) return this.expired(req, reply);
+    if (await this.authorization.needsConsent(client, interaction.request, interaction.userId!)) {
+      const moved = await this.interactions.transition(interaction, 'consent', changes);
+      return moved ? this.redirect(reply, interaction) : this.expired(req, reply);
+    }
+    return this.finish(interaction, req, reply, changes);
+  }
+
+  async finish(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, changes: Partial<InteractionEntity> = {}) {
+    if (!(await this.interactions.transition(interaction, 'completed', changes))) return this.expired(req, reply);
+    await this.authorization.complete(reply, interaction.request, {
+      userId: interaction.userId!,
+      sessionId: interaction.sessionId!,
+      authTime: interaction.authTime!,
+      amr: interaction.amr ?? [],
+    });
+  }
+
+  redirect(reply: FastifyReply, interaction: InteractionEntity, step = '') {
+    void reply.redirect(`/interaction/${interaction.id}${step}`, 303);
+  }
+
+  expired(req: FastifyRequest, reply: FastifyReply) {
+    const locale = pickLocale(undefined, req.headers['accept-language']);
+    this.html(reply, renderErrorPage(locale, t(locale, 'error.expired')), 400);
+  }
+
+  html(reply: FastifyReply, body: string, status = 200) {
+    void reply
+      .status(status)
+      .headers({
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'X-Frame-Options': 'DENY',
+        'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'",
+      })
+      .send(body);
+  }
+}

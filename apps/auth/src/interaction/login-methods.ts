@@ -1,0 +1,7 @@
+import { Client } from '../oidc/clients/clients.service';
+
+/** The ways in a client allows (allowed_login_methods); password only when the client is gone. */
+export function loginMethods(client: Client | null): { password: boolean; phone: boolean; email: boolean } {
+  const allowed = client?.metadata.allowed_login_methods ?? ['password'];
+  return { password: allowed.includes('password'), phone: allowed.includes('phone_otp'), email: allowed.includes('email_otp') };
+}

@@ -30,11 +30,11 @@ describe('OpenID Connect front channel (conformance report)', () => {
       post_logout_redirect_uris: ['https://rp.example/bye'],
       grant_types: ['authorization_code', 'implicit', 'refresh_token'],
       response_types: ALL_TYPES,
-      scope: 'openid profile email',
+      scope: 'openid profile email accounts',
       first_party: true,
       id_token_ttl: 600,
     });
-    await platform.admin.createUser({ ...USER, given_name: 'Madina', email: 'madina@example.kz', email_public: 'hello@madina.kz', custom_fields: { department: 'finance' } });
+    await platform.admin.createUser({ ...USER, given_name: 'Madina', email: 'madina@example.kz', email_public: 'hello@madina.kz', custom_fields: { department: 'finance' }, public_external_accounts: [{ service: 'telegram', id: '@madina' }] });
     issuer = await Issuer.discover(platform.base);
     client = new issuer.Client({ client_id: registered.client_id, client_secret: registered.client_secret, redirect_uris: [REDIRECT], response_types: ALL_TYPES });
     browser = new Browserless(platform.base);
@@ -141,9 +141,10 @@ describe('OpenID Connect front channel (conformance report)', () => {
   });
 
   it('releases the Trusted.ID claims by scope and omits what the user has no value for', async () => {
-    const { res, checks } = await authorize('code');
+    const { res, checks } = await authorize('code', { scope: 'openid profile email accounts' });
     const tokens = await client.callback(REDIRECT, responseParams(res.location!), checks);
     const info = await client.userinfo(tokens);
+    expect(info.publicExternalAccounts).toEqual([{ service: 'telegram', id: '@madina' }]);
     expect(info).toMatchObject({ login: 'madina', email_public: 'hello@madina.kz', custom_fields: { department: 'finance' }, password_change_required: false, deleted: false });
     expect(typeof info.password_updated_at).toBe('number');
     expect(info).not.toHaveProperty('phone_number');

@@ -24,6 +24,8 @@ export interface CreateUserRequest {
   picture?: string;
   email_public?: string;
   custom_fields?: Record<string, unknown>;
+  /** e.g. [{"service": "telegram", "id": "@aigerim"}] */
+  public_external_accounts?: Array<Record<string, unknown>>;
   password_change_required?: boolean;
   /** Identifiers given by an administrator count as verified; self-registered ones do not. */
   verified?: boolean;

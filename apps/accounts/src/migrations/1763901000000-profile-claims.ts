@@ -9,10 +9,11 @@ export class ProfileClaims1763901000000 implements MigrationInterface {
         ADD COLUMN email_public text,
         ADD COLUMN password_change_required boolean NOT NULL DEFAULT false,
         ADD COLUMN deleted_at timestamptz,
-        ADD COLUMN custom_fields jsonb`);
+        ADD COLUMN custom_fields jsonb,
+        ADD COLUMN public_external_accounts jsonb`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE accounts.users DROP COLUMN email_public, DROP COLUMN password_change_required, DROP COLUMN deleted_at, DROP COLUMN custom_fields`);
+    await q.query(`ALTER TABLE accounts.users DROP COLUMN email_public, DROP COLUMN password_change_required, DROP COLUMN deleted_at, DROP COLUMN custom_fields, DROP COLUMN public_external_accounts`);
   }
 }

@@ -31,6 +31,7 @@ export function claimsFor(user: UserEntity, scopes: string[]): Record<string, un
     claims.email_verified = user.emailVerified;
   }
   if (scopes.includes('email')) put('email_public', user.emailPublic);
+  if (scopes.includes('accounts') && user.publicExternalAccounts?.length) put('publicExternalAccounts', user.publicExternalAccounts);
   if (scopes.includes('phone') && user.phone) {
     claims.phone_number = user.phone;
     claims.phone_number_verified = user.phoneVerified;

@@ -54,6 +54,7 @@ export class UsersService {
       emailPublic: req.email_public ? normaliseEmail(req.email_public) : null,
       customFields: req.custom_fields && typeof req.custom_fields === 'object' && !Array.isArray(req.custom_fields) ? req.custom_fields : null,
       passwordChangeRequired: req.password_change_required === true,
+      publicExternalAccounts: Array.isArray(req.public_external_accounts) ? req.public_external_accounts.filter((a) => a && typeof a === 'object') : null,
     });
     try {
       await this.users.insert(user);

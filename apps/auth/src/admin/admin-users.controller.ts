@@ -29,10 +29,11 @@ export class AdminUsersController {
     if (input.email_public !== undefined && typeof input.email_public !== 'string') errors.email_public = 'must be a string';
     if (input.custom_fields !== undefined && (typeof input.custom_fields !== 'object' || input.custom_fields === null || Array.isArray(input.custom_fields))) errors.custom_fields = 'must be a JSON object';
     if (input.password_change_required !== undefined && typeof input.password_change_required !== 'boolean') errors.password_change_required = 'must be true or false';
+    if (input.public_external_accounts !== undefined && (!Array.isArray(input.public_external_accounts) || input.public_external_accounts.some((a) => typeof a !== 'object' || a === null || Array.isArray(a)))) errors.public_external_accounts = 'must be an array of JSON objects';
     if (typeof input.login !== 'string') errors.login = 'is required';
     if (typeof input.password !== 'string') errors.password = 'is required';
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
-    const request = Object.fromEntries([...FIELDS, 'email_public', 'custom_fields', 'password_change_required'].filter((f) => input[f] !== undefined).map((f) => [f, input[f]])) as unknown as CreateUserRequest;
+    const request = Object.fromEntries([...FIELDS, 'email_public', 'custom_fields', 'password_change_required', 'public_external_accounts'].filter((f) => input[f] !== undefined).map((f) => [f, input[f]])) as unknown as CreateUserRequest;
     const reply = await this.bus.request(AccountsSubjects.userCreate, { ...request, verified: true });
     if (!reply.ok) throw toHttp[reply.code](reply.message);
     return reply.value;

@@ -48,7 +48,7 @@ export class DiscoveryController {
         'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'amr',
         'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'login',
         'birthdate', 'picture', 'updated_at', 'password_updated_at', 'password_change_required', 'deleted', 'custom_fields',
-        'email', 'email_verified', 'email_public', 'phone_number', 'phone_number_verified', 'amr', 'acr',
+        'email', 'email_verified', 'email_public', 'phone_number', 'phone_number_verified', 'publicExternalAccounts', 'amr', 'acr',
       ],
       claim_types_supported: ['normal'],
       claims_parameter_supported: false,

@@ -8,7 +8,7 @@ import { randomToken, safeEqual, sha256 } from './crypto';
 import { InvalidClient } from './errors/oauth.errors';
 
 /** OpenID Connect's own scopes: about the user, never an API's. */
-export const USER_SCOPES = ['openid', 'profile', 'email', 'phone', 'offline_access'];
+export const USER_SCOPES = ['openid', 'profile', 'email', 'phone', 'accounts', 'offline_access'];
 
 /** Marks the client_id of an API resource, so an operator reading logs can tell it from a client's. */
 const RESOURCE_CLIENT_ID_PREFIX = 'resource-';

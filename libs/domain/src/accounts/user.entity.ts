@@ -61,6 +61,11 @@ export class UserEntity {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   customFields: Record<string, any> | null;
 
+  /** Accounts in other services the user shows publicly (the `accounts` scope). */
+  @Column({ name: 'public_external_accounts', type: 'jsonb', nullable: true })
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  publicExternalAccounts: Array<Record<string, any>> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -46,7 +46,8 @@ describe('token endpoint errors and client_credentials, asserted exactly', () =>
     [{ grant_type: 'client_credentials', scope: 'profile email' }, 400, { error: 'invalid_scope', error_description: 'user scopes are not available without a user: profile email' }],
     [{ grant_type: 'client_credentials' }, 400, { error: 'invalid_request', error_description: 'missing parameter: scope' }],
     [{ grant_type: 'client_credentials', scope: 'unknown.api' }, 400, { error: 'invalid_scope', error_description: 'scope not allowed for this client: unknown.api' }],
-    [{ grant_type: 'password', username: 'a', password: 'b' }, 400, { error: 'unsupported_grant_type', error_description: 'grant_type password is not supported' }],
+    [{ grant_type: 'urn:example:unknown' }, 400, { error: 'unsupported_grant_type', error_description: 'grant_type urn:example:unknown is not supported' }],
+    [{ grant_type: 'password', username: 'a', password: 'b' }, 400, { error: 'unauthorized_client', error_description: 'this client may not use the password grant' }],
     [{ grant_type: 'authorization_code', code: 'x', redirect_uri: 'https://x' }, 400, { error: 'unauthorized_client', error_description: 'this client may not use the authorization_code grant' }],
     [{ scope: 'extern.api' }, 400, { error: 'invalid_request', error_description: 'grant_type is required' }],
   ])('answers %j with %i %j', async (form, status, body) => {

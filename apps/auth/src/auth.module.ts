@@ -29,7 +29,9 @@ import { DeviceAuthorizationController } from './device/device-authorization.con
 import { DeviceCodesService } from './device/device-codes.service';
 import { DeviceController } from './device/device.controller';
 import { DeviceCodeGrant } from './oidc/token/grants/device-code.grant';
+import { PasswordGrant } from './oidc/token/grants/password.grant';
 import { RateLimiterService } from './rate-limit/rate-limiter.service';
+import { PasswordThrottleService } from './rate-limit/password-throttle.service';
 import { BackchannelLogoutService } from './logout/backchannel-logout.service';
 import { EndSessionController } from './logout/end-session.controller';
 import { ClientAssertions1763900000000 } from './migrations/1763900000000-client-assertions';
@@ -64,7 +66,7 @@ import { MetricsController } from './ops/metrics.controller';
 import { MetricsService } from './ops/metrics.service';
 import { SessionsService } from './sessions/sessions.service';
 
-const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant];
+const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant, PasswordGrant];
 
 /** Every grant type the token endpoint serves, registered in one place. */
 const grantRegistry: Provider = {
@@ -128,6 +130,7 @@ export class AuthModule {
         AuthorizationResponseService,
         DeviceCodesService,
         RateLimiterService,
+        PasswordThrottleService,
         BackchannelLogoutService,
         MetricsService,
         ...grantHandlers,

@@ -33,6 +33,8 @@ export interface AppConfig {
   otp: OtpConfig;
   /** How long a bus request may take before it becomes temporarily_unavailable. */
   busTimeoutMs: number;
+  /** Failed password checks allowed per identifier and per IP in a window, before a wait. */
+  passwordThrottle: { perIdentifier: number; perIp: number; windowSeconds: number };
   /** Cost factor of bcrypt for new password hashes. */
   bcryptCost: number;
   logLevel: string;
@@ -199,6 +201,11 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     },
     busTimeoutMs: int(env, 'BUS_TIMEOUT_MS', 3000, 100),
     bcryptCost: int(env, 'BCRYPT_COST', 10, 4),
+    passwordThrottle: {
+      perIdentifier: int(env, 'PASSWORD_FAILURES_PER_IDENTIFIER', 10, 1),
+      perIp: int(env, 'PASSWORD_FAILURES_PER_IP', 100, 1),
+      windowSeconds: int(env, 'PASSWORD_FAILURE_WINDOW', 900, 10),
+    },
     logLevel: env.LOG_LEVEL || 'info',
     demo: flag(env, 'DEMO', mode === 'embedded'),
     ttl: {

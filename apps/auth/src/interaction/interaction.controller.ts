@@ -11,6 +11,7 @@ import { Form, InteractionFlow, str } from './interaction-flow.service';
 import { loginMethods } from './login-methods';
 import { InteractionsService } from './interactions.service';
 import { describeScopes } from './scope-descriptions';
+import { PasswordThrottleService } from '../rate-limit/password-throttle.service';
 import { renderConsent } from './views/consent.view';
 import { renderErrorPage } from './views/error.view';
 import { renderLogin } from './views/login.view';
@@ -32,6 +33,7 @@ export class InteractionController {
     private readonly authorization: AuthorizationService,
     private readonly resources: ResourcesService,
     private readonly bus: BusClient,
+    private readonly throttle: PasswordThrottleService,
   ) {}
 
   @Get(':id')
@@ -65,8 +67,14 @@ export class InteractionController {
     const base = await this.flow.pageBase(interaction, req);
     const methods = loginMethods(base.client);
     if (!methods.password) return this.flow.html(reply, renderErrorPage(base.locale, t(base.locale, 'login.passwordNotAllowed')), 403);
+    const wait = await this.throttle.blocked(str(form.username), req.ip);
+    if (wait !== null) {
+      void reply.header('Retry-After', String(wait));
+      return this.flow.html(reply, renderLogin({ ...base, methods, login: str(form.username), error: t(base.locale, 'login.tooMany', { seconds: String(wait) }) }), 429);
+    }
     const reply_ = await this.bus.request(AccountsSubjects.passwordVerify, { login: str(form.username), password: str(form.password) });
     if (!reply_.ok) {
+      await this.throttle.failed(str(form.username), req.ip);
       await this.interactions.recordError(interaction, 'invalid_credentials');
       return this.flow.html(reply, renderLogin({ ...base, methods, login: str(form.username), failed: true }), 401);
     }

@@ -6,7 +6,7 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
 export interface ClientJwks {
   keys: JWK[];
 }
-export type GrantType = 'authorization_code' | 'implicit' | 'refresh_token' | 'client_credentials' | 'urn:ietf:params:oauth:grant-type:device_code';
+export type GrantType = 'authorization_code' | 'implicit' | 'refresh_token' | 'client_credentials' | 'password' | 'urn:ietf:params:oauth:grant-type:device_code';
 export type LoginMethod = 'password' | 'phone_otp' | 'email_otp' | 'certificate' | 'federated';
 
 export interface ClientMetadata {

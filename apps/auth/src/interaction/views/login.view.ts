@@ -8,6 +8,8 @@ export interface LoginView {
   clientName: string;
   login?: string;
   failed?: boolean;
+  /** A message above the password form (e.g. too many attempts). */
+  error?: string;
   /** Which ways in the client allows (its allowed_login_methods). */
   methods: { password: boolean; phone: boolean; email: boolean };
   /** Values and errors of the one-time code forms. */
@@ -22,7 +24,7 @@ export function renderLogin(v: LoginView): string {
   const otpError = (channel: 'sms' | 'email') =>
     v.otpError?.channel === channel ? `<p class="error" role="alert">${esc(v.otpError.message)}</p>` : '';
   const password = v.methods.password
-    ? `${v.failed ? `<p class="error" role="alert">${esc(t(l, 'login.failed'))}</p>` : ''}
+    ? `${v.failed ? `<p class="error" role="alert">${esc(t(l, 'login.failed'))}</p>` : ''}${v.error ? `<p class="error" role="alert">${esc(v.error)}</p>` : ''}
 <form method="post" action="/interaction/${id}/login">
 ${csrfField(v.csrf)}
 <label for="username">${esc(t(l, 'login.username'))}</label>

@@ -23,7 +23,7 @@ describe('validateClientMetadata', () => {
   it('names every bad field', () => {
     const { errors } = validateClientMetadata({
       redirect_uris: ['https://app.example/cb#frag', 'relative/path'],
-      grant_types: ['password'],
+      grant_types: ['urn:example:unknown'],
       token_endpoint_auth_method: 'tls_client_auth',
       access_token_ttl: -1,
     });

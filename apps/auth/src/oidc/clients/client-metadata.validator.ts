@@ -1,7 +1,7 @@
 import { ClientMetadata, GrantType, LoginMethod, TokenEndpointAuthMethod } from '@idp/domain';
 import { jwksProblem, jwksUriProblem } from './client-jwks.validator';
 
-export const SUPPORTED_GRANT_TYPES: GrantType[] = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'];
+export const SUPPORTED_GRANT_TYPES: GrantType[] = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'];
 /** Canonical (sorted) forms, as OAuth 2.0 Multiple Response Types writes them. */
 export const SUPPORTED_RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'code id_token token', 'id_token token', 'none'];
 

@@ -17,7 +17,12 @@ export interface GrantHandler {
   /** Parameters that must appear at most once and, where listed in `required`, at least once. */
   readonly parameters: readonly string[];
   readonly required: readonly string[];
-  handle(client: Client, params: Record<string, string>): Promise<TokenResponse>;
+  handle(client: Client, params: Record<string, string>, request: GrantRequestContext): Promise<TokenResponse>;
+}
+
+/** What a grant may need to know about the HTTP request itself. */
+export interface GrantRequestContext {
+  ip: string;
 }
 
 export const GRANT_HANDLERS = Symbol('GRANT_HANDLERS');

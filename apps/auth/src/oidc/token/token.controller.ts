@@ -38,7 +38,7 @@ export class TokenController {
       const missing = handler.required.filter((p) => params[p] === undefined);
       if (missing.length) throw new InvalidRequest(`missing parameter: ${missing.join(', ')}`);
 
-      const response = await handler.handle(client, params);
+      const response = await handler.handle(client, params, { ip: req.ip });
       void reply.headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
       this.metrics.tokenRequest(grantType, clientId, 'issued');
       return response;

@@ -18,7 +18,7 @@ describe('pages, admin API and operations', () => {
   const authorizeUrl = (extra: Record<string, string> = {}) =>
     `/connect/authorize?${new URLSearchParams({ client_id: client.client_id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid profile', state: 'state-12345', ...extra })}`;
 
-  it('renders the login page in Russian by default and in English on ui_locales=en, with autocomplete tokens', async () => {
+  it('renders the login page in Russian by default, in English on ui_locales=en and in Kazakh for kk, with autocomplete tokens', async () => {
     const ru = await new Browserless(platform.base, 'ru-RU,ru;q=0.9').follow(authorizeUrl());
     expect(ru.body).toContain('<html lang="ru">');
     expect(ru.body).toContain('Войти');
@@ -27,6 +27,9 @@ describe('pages, admin API and operations', () => {
     const en = await browser.follow(authorizeUrl({ ui_locales: 'en' }));
     expect(en.body).toContain('<html lang="en">');
     expect(en.body).toContain('Sign in');
+    const kk = await new Browserless(platform.base, 'kk-KZ,kk;q=0.9,ru;q=0.8').follow(authorizeUrl());
+    expect(kk.body).toContain('<html lang="kk">');
+    expect(kk.body).toContain('Құпиясөз');
     const register = await browser.follow(en.url + '/register');
     expect(register.body).toContain('Create an account');
     const form = parseForms(register.body)[0];

@@ -67,7 +67,7 @@ export type UpdateProfileError = 'not_found' | 'invalid_input';
 
 export type OtpChannel = 'sms' | 'email';
 export type OtpPurpose = 'login' | 'registration' | 'recovery' | '2fa';
-export type MessageLocale = 'ru' | 'en';
+export type MessageLocale = 'ru' | 'en' | 'kk';
 
 export interface OtpSendRequest {
   channel: OtpChannel;

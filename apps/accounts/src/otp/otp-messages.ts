@@ -7,6 +7,12 @@ const TEXTS: Record<MessageLocale, Record<OtpPurpose, (code: string, minutes: nu
     recovery: (c, m) => `Код для восстановления доступа: ${c}. Действует ${m} мин. Никому его не сообщайте.`,
     '2fa': (c, m) => `Код подтверждения входа: ${c}. Действует ${m} мин. Никому его не сообщайте.`,
   },
+  kk: {
+    login: (c, m) => `Кіру коды: ${c}. ${m} минут жарамды. Оны ешкімге айтпаңыз.`,
+    registration: (c, m) => `Тіркелу коды: ${c}. ${m} минут жарамды. Оны ешкімге айтпаңыз.`,
+    recovery: (c, m) => `Қолжетімділікті қалпына келтіру коды: ${c}. ${m} минут жарамды. Оны ешкімге айтпаңыз.`,
+    '2fa': (c, m) => `Кіруді растау коды: ${c}. ${m} минут жарамды. Оны ешкімге айтпаңыз.`,
+  },
   en: {
     login: (c, m) => `Your sign-in code: ${c}. It is valid for ${m} min. Do not share it with anyone.`,
     registration: (c, m) => `Your registration code: ${c}. It is valid for ${m} min. Do not share it with anyone.`,
@@ -15,7 +21,7 @@ const TEXTS: Record<MessageLocale, Record<OtpPurpose, (code: string, minutes: nu
   },
 };
 
-const SUBJECTS: Record<MessageLocale, string> = { ru: 'Код подтверждения', en: 'Your verification code' };
+const SUBJECTS: Record<MessageLocale, string> = { ru: 'Код подтверждения', en: 'Your verification code', kk: 'Растау коды' };
 
 export function codeText(locale: MessageLocale, purpose: OtpPurpose, code: string, ttlSeconds: number): string {
   const lang = locale in TEXTS ? locale : 'ru';

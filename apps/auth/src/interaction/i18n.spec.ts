@@ -7,6 +7,8 @@ describe('pickLocale', () => {
     expect(pickLocale(undefined, 'ru-RU,ru;q=0.9,en;q=0.8')).toBe('ru');
     expect(pickLocale(undefined, 'en;q=0, ru;q=0.1')).toBe('ru');
     expect(pickLocale(undefined, undefined)).toBe('ru');
+    expect(pickLocale('kk-KZ', 'ru')).toBe('kk');
+    expect(pickLocale(undefined, 'kk,ru;q=0.8')).toBe('kk');
   });
 
   it('fills placeholders in every language', () => {

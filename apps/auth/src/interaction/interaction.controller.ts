@@ -18,10 +18,10 @@ import { renderLogin } from './views/login.view';
 import { renderRegister } from './views/register.view';
 
 const REGISTER_ERRORS = {
-  login_taken: { en: 'This login is taken.', ru: 'Этот логин уже занят.' },
-  email_taken: { en: 'This e-mail is already registered.', ru: 'Этот адрес уже зарегистрирован.' },
-  phone_taken: { en: 'This phone is already registered.', ru: 'Этот телефон уже зарегистрирован.' },
-  invalid_input: { en: 'Check the fields: ', ru: 'Проверьте поля: ' },
+  login_taken: { en: 'This login is taken.', ru: 'Этот логин уже занят.', kk: 'Бұл логин бос емес.' },
+  email_taken: { en: 'This e-mail is already registered.', ru: 'Этот адрес уже зарегистрирован.', kk: 'Бұл пошта тіркелген.' },
+  phone_taken: { en: 'This phone is already registered.', ru: 'Этот телефон уже зарегистрирован.', kk: 'Бұл телефон тіркелген.' },
+  invalid_input: { en: 'Check the fields: ', ru: 'Проверьте поля: ', kk: 'Өрістерді тексеріңіз: ' },
 } satisfies Record<CreateUserError, Record<Locale, string>>;
 
 /** The login, registration and consent pages of an interaction. */

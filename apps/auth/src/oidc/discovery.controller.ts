@@ -1,3 +1,4 @@
+import { LOCALES } from '../interaction/i18n';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { ASSERTION_ALGORITHMS } from './clients/client-assertion.verifier';
@@ -61,7 +62,7 @@ export class DiscoveryController {
       prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
       display_values_supported: ['page', 'popup', 'touch', 'wap'],
       userinfo_signing_alg_values_supported: ['RS256'],
-      ui_locales_supported: ['ru', 'en'],
+      ui_locales_supported: LOCALES,
     };
   }
 

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { AdminApi, freePort } from '@idp/testing';
@@ -24,8 +25,42 @@ export class Topology {
   authB = '';
   admin!: AdminApi;
 
-  /** Extra environment for every process (e.g. DEV_OUTBOX=on for the one-time code tests). */
-  constructor(private readonly env: Record<string, string> = {}) {}
+  private nats?: ChildProcess;
+  private natsUrl = NATS_URL;
+
+  /**
+   * Extra environment for every process (e.g. DEV_OUTBOX=on for the one-time code tests);
+   * `privateNats` runs a NATS server of the topology's own, which the fault tests may stop.
+   */
+  constructor(
+    private readonly env: Record<string, string> = {},
+    private readonly options: { privateNats?: boolean } = {},
+  ) {}
+
+  /** Starts (or restarts, on the same port) the topology's own NATS server. */
+  async startNats(): Promise<void> {
+    const port = this.nats?.spawnargs.includes('-p') ? Number(this.nats.spawnargs[this.nats.spawnargs.indexOf('-p') + 1]) : await freePort();
+    this.natsUrl = `nats://127.0.0.1:${port}`;
+    this.nats = spawn(process.env.NATS_SERVER ?? '/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    const until = Date.now() + 5000;
+    for (;;) {
+      const up = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
+        socket.on('error', () => resolve(false));
+      });
+      if (up) return;
+      if (Date.now() > until) throw new Error('private NATS did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stopNats(): Promise<void> {
+    const nats = this.nats;
+    if (!nats || nats.exitCode !== null) return;
+    const exited = new Promise((r) => nats.once('exit', r));
+    nats.kill('SIGKILL');
+    await exited;
+  }
 
   static async resetDatabase(): Promise<void> {
     const pg = new Client({ connectionString: DATABASE_URL });
@@ -41,6 +76,7 @@ export class Topology {
     const [a, b] = [await freePort(), await freePort()];
     this.authA = `http://127.0.0.1:${a}`;
     this.authB = `http://127.0.0.1:${b}`;
+    if (this.options.privateNats) await this.startNats();
     // Both auth instances start at once: migrations and the first signing key must happen exactly once.
     await Promise.all([this.spawn('accounts', 'accounts'), this.spawn('consent', 'consent'), this.spawn('auth-a', 'auth', a), this.spawn('auth-b', 'auth', b)]);
     await Promise.all([this.waitReady(this.authA), this.waitReady(this.authB)]);
@@ -52,7 +88,7 @@ export class Topology {
       env: {
         ...process.env,
         DATABASE_URL,
-        NATS_URL,
+        NATS_URL: this.natsUrl,
         ADMIN_TOKEN: this.adminToken,
         KEY_ENCRYPTION_KEY: this.kek,
         PAIRWISE_SALT: this.pairwiseSalt,
@@ -94,6 +130,7 @@ export class Topology {
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.procs.keys()].map((n) => this.stop(n)));
+    await this.stopNats();
   }
 
   log(name: string): string {

@@ -97,6 +97,7 @@ export class Topology {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         BCRYPT_COST: '6',
+        OUTBOUND_ALLOW_PRIVATE: 'true',
         BUS_TIMEOUT_MS: '2000',
         ...this.env,
       },

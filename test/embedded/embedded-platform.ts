@@ -22,6 +22,8 @@ export async function startEmbeddedPlatform(env: Record<string, string> = {}): P
     ADMIN_TOKEN: 'test-admin-token-0123456789',
     LOG_LEVEL: 'error',
     BCRYPT_COST: '6',
+    // Test receivers (jwks_uri, back-channel logout, sector identifiers) listen on loopback.
+    OUTBOUND_ALLOW_PRIVATE: 'true',
     ...env,
   });
   const app = await startEmbedded(config);

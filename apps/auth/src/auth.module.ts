@@ -1,6 +1,8 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DatabaseModule } from '@idp/database';
+import { APP_CONFIG, AppConfig } from '@idp/config';
+import { Outbound } from '@idp/outbound';
 import {
   ApiResourceEntity,
   AuthorizationCodeEntity,
@@ -65,6 +67,13 @@ import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
 import { MetricsService } from './ops/metrics.service';
 import { SessionsService } from './sessions/sessions.service';
+
+/** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
+const outbound: Provider = {
+  provide: Outbound,
+  useFactory: (config: AppConfig) => new Outbound({ allowPrivate: config.outboundAllowPrivate, timeoutMs: 5000 }),
+  inject: [APP_CONFIG],
+};
 
 const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant, PasswordGrant];
 
@@ -135,6 +144,7 @@ export class AuthModule {
         MetricsService,
         ...grantHandlers,
         grantRegistry,
+        outbound,
         DemoSetupService,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],

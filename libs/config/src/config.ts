@@ -35,6 +35,8 @@ export interface AppConfig {
   busTimeoutMs: number;
   /** Failed password checks allowed per identifier and per IP in a window, before a wait. */
   passwordThrottle: { perIdentifier: number; perIp: number; windowSeconds: number };
+  /** Let client-chosen URLs (jwks_uri, sector_identifier_uri, back-channel logout) reach loopback and private addresses. */
+  outboundAllowPrivate: boolean;
   /** Cost factor of bcrypt for new password hashes. */
   bcryptCost: number;
   logLevel: string;
@@ -200,6 +202,7 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
       smsRetries: int(env, 'SMS_WEBHOOK_RETRIES', 3, 0),
     },
     busTimeoutMs: int(env, 'BUS_TIMEOUT_MS', 3000, 100),
+    outboundAllowPrivate: flag(env, 'OUTBOUND_ALLOW_PRIVATE', false),
     bcryptCost: int(env, 'BCRYPT_COST', 10, 4),
     passwordThrottle: {
       perIdentifier: int(env, 'PASSWORD_FAILURES_PER_IDENTIFIER', 10, 1),

@@ -3,6 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards 
 import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { validateClientMetadata } from '../oidc/clients/client-metadata.validator';
 import { resolveSector } from '../oidc/clients/sector';
+import { Outbound } from '@idp/outbound';
 import { ResourcesService } from '../oidc/resources.service';
 import { AdminGuard } from './admin.guard';
 import { ConflictError, FieldValidationError, NotFoundError, requireObject } from './admin-errors';
@@ -25,6 +26,7 @@ export class AdminClientsController {
   constructor(
     private readonly clients: ClientsService,
     private readonly resources: ResourcesService,
+    private readonly outbound: Outbound,
   ) {}
 
   @Post()
@@ -71,7 +73,7 @@ export class AdminClientsController {
   }
 
   private async applySector(metadata: ClientMetadata): Promise<void> {
-    const { sector, errors } = await resolveSector(metadata);
+    const { sector, errors } = await resolveSector(metadata, this.outbound);
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
     if (sector) metadata.sector = sector;
     else delete metadata.sector;

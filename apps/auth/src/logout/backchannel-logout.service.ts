@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Outbound } from '@idp/outbound';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { ClientsService } from '../oidc/clients/clients.service';
 import { SigningKeysService } from '../oidc/keys/signing-keys.service';
@@ -36,6 +37,7 @@ export class BackchannelLogoutService implements OnModuleInit, OnModuleDestroy {
     @InjectDataSource('auth') private readonly db: DataSource,
     private readonly clients: ClientsService,
     private readonly keys: SigningKeysService,
+    private readonly outbound: Outbound,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -90,12 +92,10 @@ export class BackchannelLogoutService implements OnModuleInit, OnModuleDestroy {
 
   private async send(d: Delivery): Promise<void> {
     try {
-      const res = await fetch(d.uri, {
+      const res = await this.outbound.fetch(d.uri, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Cache-Control': 'no-store' },
-        body: new URLSearchParams({ logout_token: d.logout_token }),
-        signal: AbortSignal.timeout(5000),
-        redirect: 'error',
+        body: new URLSearchParams({ logout_token: d.logout_token }).toString(),
       });
       if (!res.ok) throw new Error(`answered ${res.status}`);
       await this.db.query(`UPDATE auth.logout_deliveries SET delivered_at = now(), attempts = attempts + 1 WHERE id = $1`, [d.id]);

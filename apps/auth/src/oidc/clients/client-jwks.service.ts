@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JWTVerifyGetKey, createLocalJWKSet, createRemoteJWKSet } from 'jose';
 import { ClientMetadata } from '@idp/domain';
+import { Outbound, OutboundRefusedError } from '@idp/outbound';
 
 /** A client's key server gets this long to answer before the authentication fails. */
 const FETCH_TIMEOUT_MS = 3000;
@@ -17,12 +18,24 @@ const REFETCH_COOLDOWN_MS = 5000;
 export class ClientJwksService {
   private readonly remote = new Map<string, { uri: string; keys: JWTVerifyGetKey }>();
 
+  constructor(private readonly outbound: Outbound) {}
+
   keysFor(clientId: string, metadata: ClientMetadata): JWTVerifyGetKey | null {
     if (metadata.jwks) return createLocalJWKSet(metadata.jwks);
     if (!metadata.jwks_uri) return null;
     const cached = this.remote.get(clientId);
     if (cached?.uri === metadata.jwks_uri) return cached.keys;
-    const keys = createRemoteJWKSet(new URL(metadata.jwks_uri), {
+    let url: URL;
+    try {
+      url = this.outbound.check(metadata.jwks_uri);
+    } catch (err) {
+      const reason = (err as OutboundRefusedError).message;
+      return async () => {
+        throw new OutboundRefusedError(`jwks_uri refused: ${reason}`);
+      };
+    }
+    const keys = createRemoteJWKSet(url, {
+      agent: url.protocol === 'https:' ? this.outbound.httpsAgent : this.outbound.httpAgent,
       timeoutDuration: FETCH_TIMEOUT_MS,
       cacheMaxAge: CACHE_MAX_AGE_MS,
       cooldownDuration: REFETCH_COOLDOWN_MS,

@@ -1,18 +1,19 @@
 import { ClientMetadata } from '@idp/domain';
+import { Outbound } from '@idp/outbound';
 import { FieldErrors } from './client-metadata.validator';
 
 /**
  * The pairwise sector of a client (OpenID Connect Core 8.1): the host of its sector_identifier_uri,
  * whose JSON array must list every redirect URI; without one, the single host of its redirect URIs.
  */
-export async function resolveSector(m: ClientMetadata, fetchTimeoutMs = 5000): Promise<{ sector?: string; errors: FieldErrors }> {
+export async function resolveSector(m: ClientMetadata, outbound: Outbound): Promise<{ sector?: string; errors: FieldErrors }> {
   if (m.subject_type !== 'pairwise') return { errors: {} };
   if (m.sector_identifier_uri) {
     let listed: unknown;
     try {
-      const res = await fetch(m.sector_identifier_uri, { signal: AbortSignal.timeout(fetchTimeoutMs), redirect: 'error' });
+      const res = await outbound.fetch(m.sector_identifier_uri);
       if (!res.ok) throw new Error(`answered ${res.status}`);
-      listed = await res.json();
+      listed = JSON.parse(res.text);
     } catch (err) {
       return { errors: { sector_identifier_uri: `could not be fetched: ${(err as Error).message}` } };
     }

@@ -1,0 +1,2 @@
+export * from './outbound';
+export * from './special-use';

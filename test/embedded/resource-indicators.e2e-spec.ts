@@ -71,6 +71,31 @@ describe('resource indicators (RFC 8707) at the authorization and token endpoint
     });
   });
 
+  describe('the device flow', () => {
+    const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+    it('binds the device authorization to the resource, and the tokens it yields', async () => {
+      const device = await platform.admin.createClient({ client_name: 'Desktop', grant_types: [DEVICE_GRANT], scope: 'openid extern.api billing', device_poll_interval: 1 });
+      const auth = { Authorization: basic(device.client_id, device.client_secret) };
+      const refused = await postForm(`${platform.base}/connect/deviceauthorization`, { scope: 'openid billing', resource: EXTERN }, auth);
+      expect(refused.status).toBe(400);
+      expect(refused.json).toEqual({ error: 'invalid_target', error_description: `none of the requested scopes is for the resource ${EXTERN}` });
+
+      const started = await postForm(`${platform.base}/connect/deviceauthorization`, { scope: 'openid extern.api billing', resource: EXTERN }, auth);
+      expect(started.status).toBe(200);
+      const person = new Browserless(platform.base);
+      const login = await person.follow(started.json.verification_uri_complete);
+      const consent = await person.submit(login, '/login', { username: 'gulnara', password: 'gulnara-password' });
+      expect(consent.body).toContain('id="device-check"');
+      await person.submit(consent, '/consent', {}, 'allow');
+
+      const tokens = await postForm(token, { grant_type: DEVICE_GRANT, device_code: started.json.device_code }, auth);
+      expect(tokens.status).toBe(200);
+      expect(tokens.json.scope).toBe('openid extern.api');
+      expect(decodeJwt(tokens.json.access_token)).toMatchObject({ aud: EXTERN, scope: 'openid extern.api' });
+    });
+  });
+
   describe('the code flow (openid-client)', () => {
     it('binds the authorization to the resource: the code, the tokens and every refresh are for it alone', async () => {
       const { url, checks } = start('openid offline_access extern.api billing', { resource: EXTERN });

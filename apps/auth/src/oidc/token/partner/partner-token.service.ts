@@ -28,9 +28,9 @@ export class PartnerTokenService {
     const userId = await this.links.userFor(client.clientId, claims.sub);
     if (!userId) throw new InvalidGrant(`the ${noun} sub is not linked to an account`);
 
-    const allowed = client.metadata.scope.split(' ').filter(Boolean);
-    let scopes = partnerScopes(client, params.scope, await this.resources.forScopes(allowed));
-    let audiences = (await this.resources.forScopes(scopes)).map((r) => r.audience);
+    const apis = await this.resources.forScopes(client.metadata.scope.split(' ').filter(Boolean));
+    let scopes = partnerScopes(client, params.scope, apis);
+    let audiences = apis.filter((r) => r.scopes.some((s) => scopes.includes(s))).map((r) => r.audience);
     if (params.resource !== undefined) {
       const api = await this.resources.resolveIndicator(params.resource);
       scopes = bindToResource(scopes, api);

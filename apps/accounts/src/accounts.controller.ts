@@ -8,6 +8,7 @@ import {
   OtpSendRequest,
   OtpVerifyRequest,
   OutboxListRequest,
+  PhoneResolveRequest,
   UpdateProfileRequest,
   VerifyPasswordRequest,
   fail,
@@ -67,6 +68,15 @@ export class AccountsController {
     const raw = String(req.to ?? '');
     const to = raw.includes('@') ? normaliseEmail(raw) : normalisePhone(raw, this.config.phoneRegion);
     return to ? ok(await this.outbox.list(to)) : fail('invalid_input', 'to: a phone number or an e-mail address');
+  }
+
+  /** The account whose verified phone this is; partners link their users to accounts by phone. */
+  @MessagePattern(AccountsSubjects.phoneResolve)
+  async resolvePhone(@Payload() req: PhoneResolveRequest) {
+    const phone = normalisePhone(String(req.phone ?? ''), this.config.phoneRegion);
+    if (!phone) return fail('invalid_input', 'phone: not a valid phone number');
+    const sub = await this.users.ownerOf('sms', phone);
+    return sub ? ok({ sub }) : fail('not_found', 'no account has this phone number verified');
   }
 
   @MessagePattern(AccountsSubjects.ping)

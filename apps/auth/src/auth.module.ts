@@ -38,6 +38,8 @@ import { BackchannelLogoutService } from './logout/backchannel-logout.service';
 import { EndSessionController } from './logout/end-session.controller';
 import { ClientAssertions1763900000000 } from './migrations/1763900000000-client-assertions';
 import { IntrospectionRevocation1763910000000 } from './migrations/1763910000000-introspection-revocation';
+import { PartnerGrants1763930000000 } from './migrations/1763930000000-partner-grants';
+import { ResourceIndicators1763931000000 } from './migrations/1763931000000-resource-indicators';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizationResponseService } from './oidc/authorize/authorization-response.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
@@ -54,7 +56,11 @@ import { RevocationController } from './oidc/revocation/revocation.controller';
 import { GRANT_HANDLERS } from './oidc/token/grant-handler';
 import { AuthorizationCodeGrant } from './oidc/token/grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './oidc/token/grants/client-credentials.grant';
+import { JwtBearerGrant } from './oidc/token/grants/jwt-bearer.grant';
 import { RefreshTokenGrant } from './oidc/token/grants/refresh-token.grant';
+import { TrustedGrant } from './oidc/token/grants/trusted.grant';
+import { GrantAssertionVerifier } from './oidc/token/partner/grant-assertion.verifier';
+import { PartnerTokenService } from './oidc/token/partner/partner-token.service';
 import { TokenSetService } from './oidc/token/token-set.service';
 import { TokenController } from './oidc/token/token.controller';
 import { GrantsService } from './oidc/tokens/grants.service';
@@ -66,6 +72,8 @@ import { AssetsController } from './ops/assets.controller';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
 import { MetricsService } from './ops/metrics.service';
+import { ExternalAccountsController } from './partner/external-accounts.controller';
+import { ExternalAccountsService } from './partner/external-accounts.service';
 import { SessionsService } from './sessions/sessions.service';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
@@ -75,7 +83,7 @@ const outbound: Provider = {
   inject: [APP_CONFIG],
 };
 
-const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant, PasswordGrant];
+const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant, PasswordGrant, TrustedGrant, JwtBearerGrant];
 
 /** Every grant type the token endpoint serves, registered in one place. */
 const grantRegistry: Provider = {
@@ -95,7 +103,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, PartnerGrants1763930000000, ResourceIndicators1763931000000],
         }),
       ],
       controllers: [
@@ -113,6 +121,7 @@ export class AuthModule {
         AdminClientsController,
         AdminUsersController,
         AdminResourcesController,
+        ExternalAccountsController,
         HealthController,
         MetricsController,
         AssetsController,
@@ -142,6 +151,9 @@ export class AuthModule {
         PasswordThrottleService,
         BackchannelLogoutService,
         MetricsService,
+        ExternalAccountsService,
+        GrantAssertionVerifier,
+        PartnerTokenService,
         ...grantHandlers,
         grantRegistry,
         outbound,

@@ -8,6 +8,7 @@ export const AccountsSubjects = {
   otpSend: 'accounts.v1.otp.send',
   otpVerify: 'accounts.v1.otp.verify',
   outboxList: 'accounts.v1.outbox.list',
+  phoneResolve: 'accounts.v1.phone.resolve',
   ping: 'accounts.v1.health.ping',
 } as const;
 
@@ -131,3 +132,13 @@ export interface OutboxMessage {
 }
 /** disabled: the development outbox is off in this accounts process. */
 export type OutboxListError = 'disabled' | 'invalid_input';
+
+export interface PhoneResolveRequest {
+  /** As typed: read in the default region without +. */
+  phone: string;
+}
+/**
+ * not_found covers both "no account has this phone" and "an account has it unverified": only a
+ * verified phone names an account, and the caller must not learn which of the two it was.
+ */
+export type PhoneResolveError = 'invalid_input' | 'not_found';

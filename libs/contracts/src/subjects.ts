@@ -16,6 +16,8 @@ import {
   OutboxListError,
   OutboxListRequest,
   OutboxMessage,
+  PhoneResolveError,
+  PhoneResolveRequest,
   UpdateProfileError,
   UpdateProfileRequest,
   VerifyPasswordError,
@@ -34,6 +36,7 @@ export interface Contracts {
   [AccountsSubjects.otpSend]: Contract<OtpSendRequest, OtpChallenge, OtpSendError, OtpSendDetails>;
   [AccountsSubjects.otpVerify]: Contract<OtpVerifyRequest, OtpVerified, OtpVerifyError, OtpVerifyDetails>;
   [AccountsSubjects.outboxList]: Contract<OutboxListRequest, OutboxMessage[], OutboxListError>;
+  [AccountsSubjects.phoneResolve]: Contract<PhoneResolveRequest, { sub: string }, PhoneResolveError>;
   [AccountsSubjects.ping]: Contract<Record<string, never>, { at: string }>;
   [ConsentSubjects.consentGet]: Contract<ConsentKey, ConsentRecord>;
   [ConsentSubjects.consentGrant]: Contract<ConsentGrantRequest, ConsentRecord>;

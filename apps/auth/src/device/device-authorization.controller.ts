@@ -3,8 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { checkScope } from '../oidc/authorize/checks/check-scope';
 import { ClientsService } from '../oidc/clients/clients.service';
-import { InvalidTarget, UnauthorizedClient } from '../oidc/errors/oauth.errors';
+import { UnauthorizedClient } from '../oidc/errors/oauth.errors';
 import { singleValued } from '../oidc/params';
+import { bindToResource } from '../oidc/resource-indicator';
 import { ResourcesService } from '../oidc/resources.service';
 import { DEVICE_CODE_GRANT } from '../oidc/token/grants/device-code.grant';
 import { DeviceCodesService } from './device-codes.service';
@@ -30,11 +31,9 @@ export class DeviceAuthorizationController {
     // The same scope rules as the authorization endpoint.
     const ctx = { params: { scope: params.scope ?? '' }, client, request: {} as { scopes?: string[] } };
     await checkScope(this.resources)(ctx as never);
-    const scopes = ctx.request.scopes!;
-    if (params.resource !== undefined) {
-      const known = (await this.resources.list()).some((r) => r.audience === params.resource);
-      if (!known) throw new InvalidTarget('resource is not a registered API');
-    }
+    let scopes = ctx.request.scopes!;
+    // Bound here (RFC 8707), so the user approves exactly what the device will get.
+    if (params.resource !== undefined) scopes = bindToResource(scopes, await this.resources.resolveIndicator(params.resource));
 
     const { deviceCode, userCode } = await this.devices.create(client, scopes, params.resource);
     const verificationUri = `${this.config.issuer}/device`;

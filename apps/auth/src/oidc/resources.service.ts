@@ -5,10 +5,21 @@ import { Repository } from 'typeorm';
 import { ApiResourceEntity } from '@idp/domain';
 import { PresentedCredentials, basicChallenge } from './clients/client-credentials';
 import { randomToken, safeEqual, sha256 } from './crypto';
-import { InvalidClient } from './errors/oauth.errors';
+import { InvalidClient, InvalidTarget } from './errors/oauth.errors';
 
 /** OpenID Connect's own scopes: about the user, never an API's. */
 export const USER_SCOPES = ['openid', 'profile', 'email', 'phone', 'accounts', 'offline_access'];
+
+/** RFC 8707 2: a resource indicator is an absolute URI and carries no fragment. */
+function isResourceUri(value: string): boolean {
+  if (value.includes('#')) return false;
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Marks the client_id of an API resource, so an operator reading logs can tell it from a client's. */
 const RESOURCE_CLIENT_ID_PREFIX = 'resource-';
@@ -41,6 +52,14 @@ export class ResourcesService {
     const api = scopes.filter((s) => !USER_SCOPES.includes(s));
     if (!api.length) return [];
     return this.resources.createQueryBuilder('r').where('r.scopes && :scopes', { scopes: api }).getMany();
+  }
+
+  /** The registered API a `resource` parameter (RFC 8707) names by its audience; anything else is invalid_target. */
+  async resolveIndicator(value: string): Promise<ApiResourceEntity> {
+    if (!isResourceUri(value)) throw new InvalidTarget('resource must be an absolute URI without a fragment');
+    const resource = await this.resources.findOne({ where: { audience: value } });
+    if (!resource) throw new InvalidTarget('resource is not a registered API');
+    return resource;
   }
 
   async findByClientId(clientId: string): Promise<ApiResourceEntity | null> {

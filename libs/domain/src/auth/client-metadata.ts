@@ -6,7 +6,18 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
 export interface ClientJwks {
   keys: JWK[];
 }
-export type GrantType = 'authorization_code' | 'implicit' | 'refresh_token' | 'client_credentials' | 'password' | 'urn:ietf:params:oauth:grant-type:device_code';
+export type GrantType =
+  | 'authorization_code'
+  | 'implicit'
+  | 'refresh_token'
+  | 'client_credentials'
+  /** The legacy resource owner password grant, for clients that enable it. */
+  | 'password'
+  | 'urn:ietf:params:oauth:grant-type:device_code'
+  /** Kontur's partner grant: a JWT the partner signed about one of its own users, linked to an account. */
+  | 'trusted'
+  /** RFC 7523 2.1, the standard twin of `trusted`. */
+  | 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export type LoginMethod = 'password' | 'phone_otp' | 'email_otp' | 'certificate' | 'federated';
 
 export interface ClientMetadata {

@@ -30,6 +30,10 @@ export class GrantEntity {
   @Column({ type: 'text', nullable: true })
   acr: string | null;
 
+  /** The API (RFC 8707 resource) the authorization was given for; null when not bound to one. */
+  @Column({ type: 'text', nullable: true })
+  resource: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -40,6 +40,8 @@ export interface AuthorizationRequest {
   acr_values?: string;
   display?: string;
   claims_locales?: string;
+  /** RFC 8707: the audience of the one API the access tokens are for. */
+  resource?: string;
 }
 
 @Entity({ schema: 'auth', name: 'interactions' })

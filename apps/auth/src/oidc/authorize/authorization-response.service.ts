@@ -33,6 +33,7 @@ export class AuthorizationResponseService {
       authTime: user.authTime,
       amr: user.amr,
       acr: request.acr_values?.split(' ')[0] ?? null,
+      resource: request.resource ?? null,
     };
 
     let grant: GrantRow;
@@ -50,7 +51,7 @@ export class AuthorizationResponseService {
         client,
         sub,
         scopes: request.scopes,
-        audiences: await this.tokens.audiences(request.scopes, this.issuer.issuer),
+        audiences: (await this.tokens.target(request.scopes, request.resource ?? null)).audiences,
         grantId: grant.id,
         authTime: user.authTime,
       });

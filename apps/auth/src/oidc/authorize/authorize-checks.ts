@@ -10,6 +10,7 @@ import { checkPkce } from './checks/check-pkce';
 import { checkRedirectUri } from './checks/check-redirect-uri';
 import { checkHints, checkMaxAge, checkNonce, checkPrompt, checkState, checkUnsupported } from './checks/check-request-params';
 import { checkNonceRequired, checkOpenidForIdToken, checkResponseMode, checkResponseType } from './checks/check-response-type';
+import { checkResource } from './checks/check-resource';
 import { checkScope } from './checks/check-scope';
 
 /** The authorization endpoint's checks, in the order they must run. */
@@ -31,6 +32,7 @@ export class AuthorizeChecks {
       checkUnsupported,
       checkResponseType,
       checkScope(resources),
+      checkResource(resources),
       checkOpenidForIdToken,
       checkPkce,
       checkNonce,

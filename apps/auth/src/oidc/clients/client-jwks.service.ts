@@ -13,7 +13,7 @@ const CACHE_MAX_AGE_MS = 10 * 60 * 1000;
  */
 const REFETCH_COOLDOWN_MS = 5000;
 
-/** The public keys of private_key_jwt clients: inline `jwks`, or `jwks_uri` fetched and cached per instance. */
+/** The public keys of private_key_jwt and partner-grant clients: inline `jwks`, or `jwks_uri` fetched and cached per instance. */
 @Injectable()
 export class ClientJwksService {
   private readonly remote = new Map<string, { uri: string; keys: JWTVerifyGetKey }>();

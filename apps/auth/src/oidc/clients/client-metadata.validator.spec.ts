@@ -52,6 +52,15 @@ describe('validateClientMetadata', () => {
     expect(metadata.jwks!.keys).toHaveLength(2);
   });
 
+  it.each(['trusted', 'urn:ietf:params:oauth:grant-type:jwt-bearer'])('accepts the partner grant %s only for a confidential client with keys', (grant) => {
+    const partner = { client_name: 'Partner', grant_types: [grant] };
+    expect(validateClientMetadata({ ...partner, jwks_uri: 'https://partner.example/jwks' }).errors).toEqual({});
+    expect(validateClientMetadata(partner).errors).toEqual({ jwks: `jwks or jwks_uri is required for ${grant}` });
+    expect(validateClientMetadata({ ...partner, token_endpoint_auth_method: 'none', jwks_uri: 'https://partner.example/jwks' }).errors).toEqual({
+      token_endpoint_auth_method: `a public client cannot use ${grant}`,
+    });
+  });
+
   it('sets the introspection and revocation methods per endpoint, defaulting to the token endpoint method', () => {
     const plain = validateClientMetadata(m2m).metadata;
     expect(plain.introspection_endpoint_auth_method).toBeUndefined();

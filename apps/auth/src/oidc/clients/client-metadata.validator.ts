@@ -1,7 +1,17 @@
 import { ClientMetadata, GrantType, LoginMethod, TokenEndpointAuthMethod } from '@idp/domain';
 import { jwksProblem, jwksUriProblem } from './client-jwks.validator';
 
-export const SUPPORTED_GRANT_TYPES: GrantType[] = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'];
+/** The grants whose assertion a partner signs with its registered keys. */
+export const PARTNER_GRANT_TYPES: GrantType[] = ['trusted', 'urn:ietf:params:oauth:grant-type:jwt-bearer'];
+export const SUPPORTED_GRANT_TYPES: GrantType[] = [
+  'authorization_code',
+  'implicit',
+  'refresh_token',
+  'client_credentials',
+  'password',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  ...PARTNER_GRANT_TYPES,
+];
 /** Canonical (sorted) forms, as OAuth 2.0 Multiple Response Types writes them. */
 export const SUPPORTED_RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'code id_token token', 'id_token token', 'none'];
 
@@ -223,5 +233,11 @@ export function validateClientMetadata(input: Record<string, unknown>, base?: Cl
   }
   const keyless = AUTH_METHOD_FIELDS.find((f) => m[f] === 'private_key_jwt') && !m.jwks && !m.jwks_uri;
   if (keyless && !errors.jwks && !errors.jwks_uri) errors.jwks = 'jwks or jwks_uri is required for private_key_jwt';
+  const partnerGrant = !errors.grant_types && m.grant_types.find((g) => PARTNER_GRANT_TYPES.includes(g));
+  if (partnerGrant) {
+    // The partner's signature is what vouches for the user, so only a client that proves itself may send one.
+    if (m.token_endpoint_auth_method === 'none') errors.token_endpoint_auth_method = `a public client cannot use ${partnerGrant}`;
+    if (!m.jwks && !m.jwks_uri && !errors.jwks && !errors.jwks_uri) errors.jwks = `jwks or jwks_uri is required for ${partnerGrant}`;
+  }
   return { metadata: m, errors };
 }

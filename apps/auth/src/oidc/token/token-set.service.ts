@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Client } from '../clients/clients.service';
+import { bindToResource } from '../resource-indicator';
 import { ResourcesService } from '../resources.service';
 import { GrantRow } from '../tokens/grants.service';
 import { TokenIssuerService } from '../tokens/token-issuer.service';
 import { TokenResponse } from './grant-handler';
+
+/** What an access token is for: its scopes and audiences. */
+export interface TokenTarget {
+  scopes: string[];
+  audiences: string[];
+}
 
 /** Builds the token response for a user's grant: access token, optional ID token and refresh token. */
 @Injectable()
@@ -24,22 +31,27 @@ export class TokenSetService {
     return scopes.includes('openid') ? [issuer, ...apis] : apis;
   }
 
+  /**
+   * Without a resource, the token goes to every API of its scopes; with one (RFC 8707), to that
+   * API alone, with its scopes and the OpenID Connect ones. Resolved before any code or token is
+   * consumed, so an invalid_target costs the client nothing.
+   */
+  async target(scopes: string[], resource: string | null): Promise<TokenTarget> {
+    if (!resource) return { scopes, audiences: await this.audiences(scopes, this.issuer.issuer) };
+    const api = await this.resources.resolveIndicator(resource);
+    return { scopes: bindToResource(scopes, api), audiences: [api.audience] };
+  }
+
   async forUser(
     client: Client,
     grant: GrantRow,
-    scopes: string[],
+    target: TokenTarget,
     opts: { refreshToken?: string; nonce?: string | null; withIdToken: boolean },
   ): Promise<TokenResponse> {
+    const { scopes } = target;
     const authTime = new Date(grant.auth_time);
     const sub = this.issuer.subject(client, grant.user_id);
-    const at = await this.issuer.accessToken({
-      client,
-      sub,
-      scopes,
-      audiences: await this.audiences(scopes, this.issuer.issuer),
-      grantId: grant.id,
-      authTime,
-    });
+    const at = await this.issuer.accessToken({ client, sub, scopes, audiences: target.audiences, grantId: grant.id, authTime });
     const response: TokenResponse = { access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn, scope: scopes.join(' ') };
     if (opts.refreshToken) response.refresh_token = opts.refreshToken;
     if (opts.withIdToken && scopes.includes('openid')) {

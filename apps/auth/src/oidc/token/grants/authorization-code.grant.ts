@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Client } from '../../clients/clients.service';
 import { InvalidGrant } from '../../errors/oauth.errors';
+import { effectiveResource } from '../../resource-indicator';
 import { verifyPkce } from '../../pkce';
 import { GrantsService } from '../../tokens/grants.service';
 import { TokenIssuerService } from '../../tokens/token-issuer.service';
@@ -11,7 +12,7 @@ import { TokenSetService } from '../token-set.service';
 @Injectable()
 export class AuthorizationCodeGrant implements GrantHandler {
   readonly grantType = 'authorization_code';
-  readonly parameters = ['code', 'redirect_uri', 'code_verifier'] as const;
+  readonly parameters = ['code', 'redirect_uri', 'code_verifier', 'resource'] as const;
   readonly required = ['code', 'redirect_uri'] as const;
 
   constructor(
@@ -35,6 +36,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
       throw new InvalidGrant('code_verifier given, but the authorization request had no code_challenge');
     }
 
+    const bound = (await this.grants.findGrant(code.grant_id))?.resource;
+    const target = await this.tokens.target(code.scopes, effectiveResource(bound, params.resource));
+
     const outcome = await this.grants.db.transaction(async (tx) => {
       if (!(await this.grants.consumeCode(tx, code.code_hash))) return 'reused' as const;
       const grant = await this.grants.findGrant(code.grant_id, tx);
@@ -50,6 +54,6 @@ export class AuthorizationCodeGrant implements GrantHandler {
     }
     if (outcome === 'revoked') throw new InvalidGrant('the grant behind this code was revoked');
 
-    return this.tokens.forUser(client, outcome.grant, code.scopes, { refreshToken: outcome.refresh, nonce: code.nonce, withIdToken: true });
+    return this.tokens.forUser(client, outcome.grant, target, { refreshToken: outcome.refresh, nonce: code.nonce, withIdToken: true });
   }
 }

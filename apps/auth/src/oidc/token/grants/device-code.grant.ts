@@ -36,6 +36,8 @@ export class DeviceCodeGrant implements GrantHandler {
       throw new AuthorizationPending('the user has not finished yet');
     }
 
+    const target = await this.tokens.target(row.scopes, row.resource);
+
     const outcome = await this.devices.db.transaction(async (tx) => {
       if (!(await this.devices.consume(tx, row.device_code_hash))) return null;
       const grant = await this.grants.createGrant(tx, {
@@ -44,6 +46,7 @@ export class DeviceCodeGrant implements GrantHandler {
         scopes: row.scopes,
         sessionId: row.session_id,
         authTime: new Date(row.auth_time!),
+        resource: row.resource,
       });
       const refresh = this.tokens.wantsRefreshToken(client, row.scopes)
         ? await this.grants.issueRefreshToken(tx, grant, row.scopes, this.issuer.refreshTokenTtl(client))
@@ -51,6 +54,6 @@ export class DeviceCodeGrant implements GrantHandler {
       return { grant, refresh };
     });
     if (!outcome) throw new InvalidGrant('the device code was already used');
-    return this.tokens.forUser(client, outcome.grant, row.scopes, { refreshToken: outcome.refresh, withIdToken: true });
+    return this.tokens.forUser(client, outcome.grant, target, { refreshToken: outcome.refresh, withIdToken: true });
   }
 }

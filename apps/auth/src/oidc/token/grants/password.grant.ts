@@ -54,6 +54,6 @@ export class PasswordGrant implements GrantHandler {
       const refresh = this.tokens.wantsRefreshToken(client, scopes) ? await this.grants.issueRefreshToken(tx, grant, scopes, this.issuer.refreshTokenTtl(client)) : undefined;
       return { grant, refresh };
     });
-    return this.tokens.forUser(client, outcome.grant, scopes, { refreshToken: outcome.refresh, withIdToken: true });
+    return this.tokens.forUser(client, outcome.grant, await this.tokens.target(scopes, null), { refreshToken: outcome.refresh, withIdToken: true });
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Client } from '../../clients/clients.service';
 import { InvalidGrant, InvalidScope } from '../../errors/oauth.errors';
+import { effectiveResource } from '../../resource-indicator';
 import { GrantsService } from '../../tokens/grants.service';
 import { TokenIssuerService } from '../../tokens/token-issuer.service';
 import { GrantHandler, TokenResponse } from '../grant-handler';
@@ -13,7 +14,7 @@ import { TokenSetService } from '../token-set.service';
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler {
   readonly grantType = 'refresh_token';
-  readonly parameters = ['refresh_token', 'scope'] as const;
+  readonly parameters = ['refresh_token', 'scope', 'resource'] as const;
   readonly required = ['refresh_token'] as const;
 
   constructor(
@@ -39,6 +40,9 @@ export class RefreshTokenGrant implements GrantHandler {
       scopes = asked;
     }
 
+    const bound = (await this.grants.findGrant(row.grant_id))?.resource;
+    const target = await this.tokens.target(scopes, effectiveResource(bound, params.resource));
+
     const outcome = await this.grants.db.transaction(async (tx) => {
       if (!(await this.grants.consumeRefreshToken(tx, row.token_hash))) return 'reused' as const;
       const grant = await this.grants.findGrant(row.grant_id, tx);
@@ -53,6 +57,6 @@ export class RefreshTokenGrant implements GrantHandler {
     }
     if (outcome === 'revoked') throw new InvalidGrant('the grant behind this refresh token was revoked');
 
-    return this.tokens.forUser(client, outcome.grant, scopes, { refreshToken: outcome.refresh, withIdToken: scopes.includes('openid') });
+    return this.tokens.forUser(client, outcome.grant, target, { refreshToken: outcome.refresh, withIdToken: scopes.includes('openid') });
   }
 }

@@ -95,6 +95,16 @@ describe('pages, admin API and operations', () => {
     expect((await platform.admin.call('GET', `/admin/clients/${created.client_id}`)).status).toBe(404);
   });
 
+  it('sends a strict CSP, no framing and no referrer on every page, the error page included', async () => {
+    for (const path of ['/device', '/connect/authorize?client_id=nobody', '/demo-does-not-exist']) {
+      const res = await fetch(`${platform.base}${path}`, { headers: { Accept: 'text/html' } });
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
   it('reports liveness, readiness and Prometheus metrics', async () => {
     expect(await (await fetch(`${platform.base}/health/live`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${platform.base}/health/ready`);

@@ -9,6 +9,7 @@ import { MetricsService } from './ops/metrics.service';
 import { SigningKeysService } from './oidc/keys/signing-keys.service';
 import { ClientsService } from './oidc/clients/clients.service';
 import { registerCors } from './ops/cors';
+import { registerSecurityHeaders } from './ops/security-headers';
 
 /**
  * Builds the HTTP application around a root module (the auth app alone, or the embedded
@@ -28,6 +29,7 @@ export async function createHttpApp(root: Type<unknown> | ReturnType<typeof Obje
     metrics.observeHttp(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
   });
   registerCors(fastify, app.get(ClientsService));
+  registerSecurityHeaders(fastify, config.issuer);
   return app;
 }
 

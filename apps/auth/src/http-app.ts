@@ -16,7 +16,7 @@ import { registerSecurityHeaders } from './ops/security-headers';
  * composition root): Fastify, cookies, the one exception filter, metrics, graceful shutdown.
  */
 export async function createHttpApp(root: Type<unknown> | ReturnType<typeof Object>, config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 256 * 1024, return503OnClosing: true, pluginTimeout: 0 });
+  const adapter = new FastifyAdapter({ trustProxy: config.trustProxy, bodyLimit: 256 * 1024, return503OnClosing: true, pluginTimeout: 0 });
   const app = await NestFactory.create<NestFastifyApplication>(root as Type<unknown>, adapter, { bufferLogs: true, abortOnError: false, logger: ['error', 'warn'] });
   app.useLogger(app.get(Logger));
   await app.register(fastifyCookie);

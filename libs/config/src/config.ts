@@ -37,6 +37,8 @@ export interface AppConfig {
   passwordThrottle: { perIdentifier: number; perIp: number; windowSeconds: number };
   /** Let client-chosen URLs (jwks_uri, sector_identifier_uri, back-channel logout) reach loopback and private addresses. */
   outboundAllowPrivate: boolean;
+  /** Believe X-Forwarded-For (only behind a proxy that sets it); per-IP limits key on the result. */
+  trustProxy: boolean;
   /** Cost factor of bcrypt for new password hashes. */
   bcryptCost: number;
   logLevel: string;
@@ -203,6 +205,7 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     },
     busTimeoutMs: int(env, 'BUS_TIMEOUT_MS', 3000, 100),
     outboundAllowPrivate: flag(env, 'OUTBOUND_ALLOW_PRIVATE', false),
+    trustProxy: flag(env, 'TRUST_PROXY', false),
     bcryptCost: int(env, 'BCRYPT_COST', 10, 4),
     passwordThrottle: {
       perIdentifier: int(env, 'PASSWORD_FAILURES_PER_IDENTIFIER', 10, 1),

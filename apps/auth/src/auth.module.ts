@@ -12,6 +12,7 @@ import {
   SsoSessionEntity,
 } from '@idp/domain';
 import { AdminClientsController } from './admin/admin-clients.controller';
+import { AdminKeysController } from './admin/admin-keys.controller';
 import { AdminResourcesController } from './admin/admin-resources.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { DemoController } from './demo/demo.controller';
@@ -34,6 +35,7 @@ import { BackchannelLogoutService } from './logout/backchannel-logout.service';
 import { EndSessionController } from './logout/end-session.controller';
 import { ClientAssertions1763900000000 } from './migrations/1763900000000-client-assertions';
 import { IntrospectionRevocation1763910000000 } from './migrations/1763910000000-introspection-revocation';
+import { KeyRotation1763920000000 } from './migrations/1763920000000-key-rotation';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizationResponseService } from './oidc/authorize/authorization-response.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
@@ -84,7 +86,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000],
         }),
       ],
       controllers: [
@@ -102,6 +104,7 @@ export class AuthModule {
         AdminClientsController,
         AdminUsersController,
         AdminResourcesController,
+        AdminKeysController,
         HealthController,
         MetricsController,
         AssetsController,

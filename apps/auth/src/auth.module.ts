@@ -12,6 +12,7 @@ import {
   SsoSessionEntity,
 } from '@idp/domain';
 import { AdminClientsController } from './admin/admin-clients.controller';
+import { AdminInitialAccessTokensController } from './admin/admin-initial-access-tokens.controller';
 import { AdminKeysController } from './admin/admin-keys.controller';
 import { AdminResourcesController } from './admin/admin-resources.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
@@ -36,6 +37,7 @@ import { EndSessionController } from './logout/end-session.controller';
 import { ClientAssertions1763900000000 } from './migrations/1763900000000-client-assertions';
 import { IntrospectionRevocation1763910000000 } from './migrations/1763910000000-introspection-revocation';
 import { KeyRotation1763920000000 } from './migrations/1763920000000-key-rotation';
+import { Registration1763921000000 } from './migrations/1763921000000-registration';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizationResponseService } from './oidc/authorize/authorization-response.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
@@ -64,6 +66,9 @@ import { AssetsController } from './ops/assets.controller';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
 import { MetricsService } from './ops/metrics.service';
+import { InitialAccessTokensService } from './registration/initial-access-tokens.service';
+import { RegistrationController } from './registration/registration.controller';
+import { RegistrationTokensService } from './registration/registration-tokens.service';
 import { SessionsService } from './sessions/sessions.service';
 
 const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant];
@@ -86,7 +91,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000],
         }),
       ],
       controllers: [
@@ -96,6 +101,7 @@ export class AuthModule {
         UserinfoController,
         IntrospectionController,
         RevocationController,
+        RegistrationController,
         InteractionController,
         OtpLoginController,
         DeviceAuthorizationController,
@@ -104,6 +110,7 @@ export class AuthModule {
         AdminClientsController,
         AdminUsersController,
         AdminResourcesController,
+        AdminInitialAccessTokensController,
         AdminKeysController,
         HealthController,
         MetricsController,
@@ -133,6 +140,8 @@ export class AuthModule {
         RateLimiterService,
         BackchannelLogoutService,
         MetricsService,
+        InitialAccessTokensService,
+        RegistrationTokensService,
         ...grantHandlers,
         grantRegistry,
         DemoSetupService,

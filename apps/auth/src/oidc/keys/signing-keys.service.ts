@@ -167,7 +167,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       status,
       created_at: r.createdAt,
       activated_at: r.activatedAt,
-      retired_at: r.retiredAt,
+      retired_at: r.retiredAt ?? null,
       unpublished_at: r.retiredAt ? new Date(r.retiredAt.getTime() + retain * 1000) : null,
     };
   }

@@ -57,8 +57,8 @@ describe('dynamic client registration (RFC 7591) and client configuration (RFC 7
 
   it('shows an initial access token once, and lists it without the token', async () => {
     const created = await newInitialToken({ description: 'one partner', max_uses: 1, expires_in: 3600 });
-    expect(Object.keys(created).sort()).toEqual(['created_at', 'description', 'expires_at', 'id', 'token', 'uses_left']);
-    expect(created).toMatchObject({ description: 'one partner', uses_left: 1 });
+    expect(Object.keys(created).sort()).toEqual(['created_at', 'description', 'expires_at', 'id', 'scope', 'token', 'uses_left']);
+    expect(created).toMatchObject({ description: 'one partner', uses_left: 1, scope: null });
     const listed = (await platform.admin.call('GET', '/admin/initial-access-tokens')).json.find((t: { id: string }) => t.id === created.id);
     expect(listed).not.toHaveProperty('token');
     expect((await fetch(`${platform.base}/admin/initial-access-tokens`)).status).toBe(401);
@@ -141,6 +141,23 @@ describe('dynamic client registration (RFC 7591) and client configuration (RFC 7
     const res = await register({ client_name: 'App', ...metadata });
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ error: 'invalid_client_metadata', error_description: description });
+  });
+
+  it('keeps registered clients to the scopes their initial access token allows: the user scopes unless it names more', async () => {
+    await platform.admin.createResource({ name: 'Extern API', audience: 'https://api.example/extern', scopes: ['extern.api'] });
+    const greedy = await register({ client_name: 'M2M', grant_types: ['client_credentials'], scope: 'extern.api' });
+    expect(greedy).toMatchObject({ status: 400, json: { error: 'invalid_client_metadata', error_description: 'scope extern.api is not allowed; this registration may ask for openid profile email phone offline_access' } });
+    const partner = await newInitialToken({ scope: 'openid extern.api' });
+    expect(partner.scope).toBe('openid extern.api');
+    const m2m = await register({ client_name: 'M2M', grant_types: ['client_credentials'], scope: 'extern.api' }, partner.token);
+    expect(m2m.status).toBe(201);
+    const cc = await postForm(`${platform.base}/connect/token`, { grant_type: 'client_credentials', scope: 'extern.api' }, { Authorization: basic(m2m.json.client_id, m2m.json.client_secret) });
+    expect(cc.status).toBe(200);
+    // The limit holds for updates too.
+    const widened = await manage('PUT', m2m.json.registration_client_uri, m2m.json.registration_access_token, { client_id: m2m.json.client_id, client_name: 'M2M', grant_types: ['client_credentials'], scope: 'extern.api profile' });
+    expect(widened).toEqual({ status: 400, json: { error: 'invalid_client_metadata', error_description: 'scope profile is not allowed; this registration may ask for openid extern.api' } });
+    const badScope = await platform.admin.call('POST', '/admin/initial-access-tokens', { scope: '' });
+    expect(badScope.json.fields).toEqual({ scope: 'must be a space-separated list of scope tokens' });
   });
 
   it('refuses a body that is not a JSON object', async () => {

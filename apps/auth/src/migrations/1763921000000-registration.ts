@@ -6,11 +6,13 @@ export class Registration1763921000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     // Created by an administrator and shown once; null uses_left or expires_at means no limit.
+    // scope: what clients registered with it may ask for (null: the OpenID Connect user scopes only).
     await q.query(`
       CREATE TABLE auth.initial_access_tokens (
         id uuid PRIMARY KEY,
         token_hash text NOT NULL UNIQUE,
         description text,
+        scope text,
         uses_left integer CHECK (uses_left >= 0),
         expires_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now()
@@ -21,6 +23,7 @@ export class Registration1763921000000 implements MigrationInterface {
         client_id text PRIMARY KEY REFERENCES auth.clients (client_id) ON DELETE CASCADE,
         token_hash text NOT NULL UNIQUE,
         initial_access_token_id uuid,
+        allowed_scope text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
   }

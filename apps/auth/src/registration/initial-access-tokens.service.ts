@@ -7,6 +7,7 @@ import { randomToken, sha256 } from '../oidc/crypto';
 export interface InitialAccessTokenRow {
   id: string;
   description: string | null;
+  scope: string | null;
   uses_left: number | null;
   expires_at: Date | null;
   created_at: Date;
@@ -22,19 +23,19 @@ const USABLE = `token_hash = $1 AND (expires_at IS NULL OR expires_at > now()) A
 export class InitialAccessTokensService {
   constructor(@InjectDataSource('auth') private readonly db: DataSource) {}
 
-  async create(input: { description?: string; maxUses?: number; expiresIn?: number }): Promise<{ token: string; row: InitialAccessTokenRow }> {
+  async create(input: { description?: string; scope?: string; maxUses?: number; expiresIn?: number }): Promise<{ token: string; row: InitialAccessTokenRow }> {
     const token = randomToken();
     const [row] = await this.db.query(
-      `INSERT INTO auth.initial_access_tokens (id, token_hash, description, uses_left, expires_at)
-       VALUES ($1, $2, $3, $4, CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(secs => $5::int) END)
-       RETURNING id, description, uses_left, expires_at, created_at`,
-      [randomUUID(), sha256(token), input.description ?? null, input.maxUses ?? null, input.expiresIn ?? null],
+      `INSERT INTO auth.initial_access_tokens (id, token_hash, description, scope, uses_left, expires_at)
+       VALUES ($1, $2, $3, $4, $5, CASE WHEN $6::int IS NULL THEN NULL ELSE now() + make_interval(secs => $6::int) END)
+       RETURNING id, description, scope, uses_left, expires_at, created_at`,
+      [randomUUID(), sha256(token), input.description ?? null, input.scope ?? null, input.maxUses ?? null, input.expiresIn ?? null],
     );
     return { token, row };
   }
 
   list(): Promise<InitialAccessTokenRow[]> {
-    return this.db.query(`SELECT id, description, uses_left, expires_at, created_at FROM auth.initial_access_tokens ORDER BY created_at`);
+    return this.db.query(`SELECT id, description, scope, uses_left, expires_at, created_at FROM auth.initial_access_tokens ORDER BY created_at`);
   }
 
   async remove(id: string): Promise<boolean> {
@@ -42,10 +43,13 @@ export class InitialAccessTokensService {
     return affected > 0;
   }
 
-  /** Whether the token would be accepted now; checked before the metadata, so a typo costs no use. */
-  async isUsable(token: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`SELECT 1 FROM auth.initial_access_tokens WHERE ${USABLE}`, [sha256(token)]);
-    return rows.length === 1;
+  /**
+   * The token's scope limit when it would be accepted now (null when not); checked before the
+   * metadata, so a request refused for its metadata costs no use.
+   */
+  async usable(token: string): Promise<{ scope: string | null } | null> {
+    const rows: Array<{ scope: string | null }> = await this.db.query(`SELECT scope FROM auth.initial_access_tokens WHERE ${USABLE}`, [sha256(token)]);
+    return rows[0] ?? null;
   }
 
   /** Takes one use in a single conditional UPDATE, so a single-use token registers exactly one client. */

@@ -11,18 +11,22 @@ import { randomToken, safeEqual, sha256 } from '../oidc/crypto';
 export class RegistrationTokensService {
   constructor(@InjectDataSource('auth') private readonly db: DataSource) {}
 
-  async issue(clientId: string, initialAccessTokenId: string | null): Promise<string> {
+  /** `allowedScope` is the initial access token's limit, kept so that later updates stay inside it. */
+  async issue(clientId: string, initialAccessTokenId: string | null, allowedScope: string): Promise<string> {
     const token = randomToken();
     await this.db.query(
-      `INSERT INTO auth.client_registrations (client_id, token_hash, initial_access_token_id) VALUES ($1, $2, $3)`,
-      [clientId, sha256(token), initialAccessTokenId],
+      `INSERT INTO auth.client_registrations (client_id, token_hash, initial_access_token_id, allowed_scope) VALUES ($1, $2, $3, $4)`,
+      [clientId, sha256(token), initialAccessTokenId, allowedScope],
     );
     return token;
   }
 
-  /** Whether the token is this client's; a token of another client or of none says the same. */
-  async verify(clientId: string, token: string): Promise<boolean> {
-    const rows: Array<{ token_hash: string }> = await this.db.query(`SELECT token_hash FROM auth.client_registrations WHERE client_id = $1`, [clientId]);
-    return rows.length === 1 && safeEqual(sha256(token), rows[0].token_hash);
+  /**
+   * The client's scope limit when the token is this client's; null for a token of another client
+   * or of none alike.
+   */
+  async verify(clientId: string, token: string): Promise<{ allowedScope: string } | null> {
+    const rows: Array<{ token_hash: string; allowed_scope: string }> = await this.db.query(`SELECT token_hash, allowed_scope FROM auth.client_registrations WHERE client_id = $1`, [clientId]);
+    return rows.length === 1 && safeEqual(sha256(token), rows[0].token_hash) ? { allowedScope: rows[0].allowed_scope } : null;
   }
 }

@@ -5,6 +5,7 @@ import { ClientMetadata } from '@idp/domain';
 import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { resolveSector } from '../oidc/clients/sector';
 import { InvalidClientMetadata, InvalidToken } from '../oidc/errors/oauth.errors';
+import { USER_SCOPES } from '../oidc/resources.service';
 import { InitialAccessTokensService } from './initial-access-tokens.service';
 import { registrationError, validateSelfService } from './registration-metadata';
 import { RegistrationTokensService } from './registration-tokens.service';
@@ -40,13 +41,15 @@ export class RegistrationController {
   @Post()
   async register(@Req() req: FastifyRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const initial = bearer(req, 'an initial access token');
-    if (!(await this.initialTokens.isUsable(initial))) throw new InvalidToken('the initial access token is invalid, expired or used up');
-    const metadata = await this.validated(metadataInput(body));
+    const usable = await this.initialTokens.usable(initial);
+    if (!usable) throw new InvalidToken('the initial access token is invalid, expired or used up');
+    const allowedScope = usable.scope ?? USER_SCOPES.join(' ');
+    const metadata = await this.validated(metadataInput(body), allowedScope);
     // Taken only now, so a request refused for its metadata does not use up a single-use token.
     const initialId = await this.initialTokens.consume(initial);
     if (!initialId) throw new InvalidToken('the initial access token is invalid, expired or used up');
     const { client, secret } = await this.clients.create(metadata);
-    const registrationToken = await this.registrationTokens.issue(client.clientId, initialId);
+    const registrationToken = await this.registrationTokens.issue(client.clientId, initialId, allowedScope);
     void reply.status(201).headers(NO_STORE);
     return this.view({ ...client, createdAt: new Date() }, secret, registrationToken);
   }
@@ -68,7 +71,7 @@ export class RegistrationController {
       throw new InvalidClientMetadata('client_secret does not match the current secret');
     }
     const own = Object.fromEntries(Object.entries(input).filter(([k]) => !PROVISIONED.includes(k)));
-    const metadata = await this.validated(own, current.metadata);
+    const metadata = await this.validated(own, current.allowedScope, current.metadata);
     const updated = await this.clients.update(clientId, metadata);
     if (!updated) throw new InvalidToken('the registration access token is invalid');
     void reply.headers(NO_STORE);
@@ -82,9 +85,13 @@ export class RegistrationController {
     await this.clients.remove(clientId);
   }
 
-  private async validated(input: Record<string, unknown>, stored?: ClientMetadata): Promise<ClientMetadata> {
+  private async validated(input: Record<string, unknown>, allowedScope: string, stored?: ClientMetadata): Promise<ClientMetadata> {
     const { metadata, errors } = validateSelfService(input, stored);
     if (Object.keys(errors).length) throw registrationError(errors);
+    // Without a limit, anyone holding an initial access token could give itself every API's scopes.
+    const allowed = allowedScope.split(' ');
+    const beyond = metadata.scope.split(' ').filter((s) => !allowed.includes(s));
+    if (beyond.length) throw new InvalidClientMetadata(`scope ${beyond.join(' ')} is not allowed; this registration may ask for ${allowedScope}`);
     const sector = await resolveSector(metadata);
     if (Object.keys(sector.errors).length) throw registrationError(sector.errors);
     if (sector.sector) metadata.sector = sector.sector;
@@ -92,11 +99,12 @@ export class RegistrationController {
   }
 
   /** RFC 7592 2: a wrong token and an unknown client both answer 401, so neither tells the other apart. */
-  private async authorized(req: FastifyRequest, clientId: string): Promise<Client & { createdAt?: Date }> {
+  private async authorized(req: FastifyRequest, clientId: string): Promise<Client & { createdAt?: Date; allowedScope: string }> {
     const token = bearer(req, 'the registration access token');
     const client = await this.clients.findWithDates(clientId);
-    if (!client || !(await this.registrationTokens.verify(clientId, token))) throw new InvalidToken('the registration access token is invalid');
-    return client;
+    const registration = client && (await this.registrationTokens.verify(clientId, token));
+    if (!client || !registration) throw new InvalidToken('the registration access token is invalid');
+    return { ...client, allowedScope: registration.allowedScope };
   }
 
   private view(client: Client & { createdAt?: Date }, secret?: string, registrationToken?: string) {

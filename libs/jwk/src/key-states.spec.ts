@@ -17,6 +17,12 @@ describe('key states', () => {
     expect(Object.fromEntries(keyStatuses(keys, t(100 * DAY + HOUR), DAY))).toEqual({ cur: 'retiring', next: 'current' });
   });
 
+  it('lets the oldest key sign when none has activated yet by this clock', () => {
+    const skewed = [{ kid: 'first', activatedAt: t(10), retiredAt: null }];
+    expect(Object.fromEntries(keyStatuses(skewed, t(9), DAY))).toEqual({ first: 'current' });
+    expect(Object.fromEntries(keyStatuses([...skewed, { kid: 'n', activatedAt: t(20), retiredAt: null }], t(9), DAY))).toEqual({ first: 'current', n: 'next' });
+  });
+
   it('keeps a superseded key published for the retention time after it stopped signing, then drops it', () => {
     expect(keyStatuses([old, cur], t(100 * DAY + DAY - 1), DAY).get('old')).toBe('retiring');
     expect(keyStatuses([old, cur], t(101 * DAY), DAY).get('old')).toBe('retired');

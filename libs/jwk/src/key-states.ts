@@ -17,11 +17,13 @@ export interface KeyTimes {
 export function keyStatuses(keys: KeyTimes[], now: Date, retainSeconds: number): Map<string, KeyStatus> {
   const at = now.getTime();
   const activated = keys.filter((k) => k.activatedAt.getTime() <= at).sort((a, b) => b.activatedAt.getTime() - a.activatedAt.getTime());
-  const current = activated[0]?.kid;
+  // With none activated yet (an instance whose clock is a little behind the one that made the
+  // first key), the oldest key signs rather than none.
+  const current = activated[0]?.kid ?? [...keys].sort((a, b) => a.activatedAt.getTime() - b.activatedAt.getTime())[0]?.kid;
   const statuses = new Map<string, KeyStatus>();
   for (const k of keys) {
-    if (k.activatedAt.getTime() > at) statuses.set(k.kid, 'next');
-    else if (k.kid === current) statuses.set(k.kid, 'current');
+    if (k.kid === current) statuses.set(k.kid, 'current');
+    else if (k.activatedAt.getTime() > at) statuses.set(k.kid, 'next');
     else {
       // Without a recorded retirement, a superseded key stopped signing when its successor started.
       const successor = activated.filter((o) => o.activatedAt > k.activatedAt).at(-1);

@@ -14,6 +14,8 @@ import {
   SsoSessionEntity,
 } from '@idp/domain';
 import { AdminClientsController } from './admin/admin-clients.controller';
+import { AdminInitialAccessTokensController } from './admin/admin-initial-access-tokens.controller';
+import { AdminKeysController } from './admin/admin-keys.controller';
 import { AdminResourcesController } from './admin/admin-resources.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { DemoController } from './demo/demo.controller';
@@ -40,6 +42,8 @@ import { ClientAssertions1763900000000 } from './migrations/1763900000000-client
 import { IntrospectionRevocation1763910000000 } from './migrations/1763910000000-introspection-revocation';
 import { PartnerGrants1763930000000 } from './migrations/1763930000000-partner-grants';
 import { ResourceIndicators1763931000000 } from './migrations/1763931000000-resource-indicators';
+import { KeyRotation1763920000000 } from './migrations/1763920000000-key-rotation';
+import { Registration1763921000000 } from './migrations/1763921000000-registration';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizationResponseService } from './oidc/authorize/authorization-response.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
@@ -74,6 +78,9 @@ import { MetricsController } from './ops/metrics.controller';
 import { MetricsService } from './ops/metrics.service';
 import { ExternalAccountsController } from './partner/external-accounts.controller';
 import { ExternalAccountsService } from './partner/external-accounts.service';
+import { InitialAccessTokensService } from './registration/initial-access-tokens.service';
+import { RegistrationController } from './registration/registration.controller';
+import { RegistrationTokensService } from './registration/registration-tokens.service';
 import { SessionsService } from './sessions/sessions.service';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
@@ -103,7 +110,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, PartnerGrants1763930000000, ResourceIndicators1763931000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000],
         }),
       ],
       controllers: [
@@ -113,6 +120,7 @@ export class AuthModule {
         UserinfoController,
         IntrospectionController,
         RevocationController,
+        RegistrationController,
         InteractionController,
         OtpLoginController,
         DeviceAuthorizationController,
@@ -122,6 +130,8 @@ export class AuthModule {
         AdminUsersController,
         AdminResourcesController,
         ExternalAccountsController,
+        AdminInitialAccessTokensController,
+        AdminKeysController,
         HealthController,
         MetricsController,
         AssetsController,
@@ -154,6 +164,8 @@ export class AuthModule {
         ExternalAccountsService,
         GrantAssertionVerifier,
         PartnerTokenService,
+        InitialAccessTokensService,
+        RegistrationTokensService,
         ...grantHandlers,
         grantRegistry,
         outbound,

@@ -44,6 +44,7 @@ export interface AppConfig {
   logLevel: string;
   /** Registers the /demo relying party (on by default in embedded mode). */
   demo: boolean;
+  keys: SigningKeysConfig;
   ttl: {
     /** Authorization codes: RFC 6749 recommends at most 10 minutes; 5 as Aitu. */
     code: number;
@@ -57,6 +58,19 @@ export interface AppConfig {
     /** A login/consent interaction must finish within this time. */
     interaction: number;
   };
+}
+
+/** Rotation of the signing keys shared by all auth instances. */
+export interface SigningKeysConfig {
+  /** Seconds a key signs before the schedule replaces it; 0 turns the schedule off (rotate by hand only). */
+  rotationInterval: number;
+  /**
+   * Seconds a new key sits in the JWKS before it signs, so relying parties that cache the JWKS
+   * (ours says max-age=300) already hold it when they meet its first token.
+   */
+  prepublish: number;
+  /** Seconds an auth instance trusts its copy of the keys before reading them again from the database. */
+  reload: number;
 }
 
 /** One-time codes by SMS and e-mail. Defaults are Aitu Passport's rules (PROTOCOL-FACTS.md). */
@@ -214,6 +228,12 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     },
     logLevel: env.LOG_LEVEL || 'info',
     demo: flag(env, 'DEMO', mode === 'embedded'),
+    keys: {
+      rotationInterval: int(env, 'KEY_ROTATION_INTERVAL', 90 * 24 * 3600, 0),
+      // An hour: well over the JWKS max-age (300 s) plus one reload of every instance.
+      prepublish: int(env, 'KEY_PREPUBLISH_SECONDS', 3600, 0),
+      reload: int(env, 'KEY_RELOAD_SECONDS', 60, 1),
+    },
     ttl: {
       code: int(env, 'CODE_TTL', 300, 1),
       accessToken: int(env, 'ACCESS_TOKEN_TTL', 3600, 1),

@@ -1,2 +1,3 @@
 export * from './key-encryption';
 export * from './key-ring';
+export * from './key-states';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { JWK, KeyLike, SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, JWTPayload, JWTVerifyOptions, calculateJwkThumbprint } from 'jose';
+import { KeyStatus, keyStatuses } from './key-states';
 
 export interface SigningKey {
   kid: string;
@@ -7,6 +8,16 @@ export interface SigningKey {
   publicJwk: JWK;
   privateKey: KeyLike;
   publicKey: KeyLike;
+  /** Unset: active since forever (a ring of one key). */
+  activatedAt?: Date;
+  retiredAt?: Date | null;
+}
+
+export interface KeyRingOptions {
+  /** How long a superseded key stays published and verifying. */
+  retainSeconds?: number;
+  /** Injectable for tests. */
+  now?: () => Date;
 }
 
 /** Creates a fresh RSA-2048 RS256 key; the kid is its RFC 7638 thumbprint. */
@@ -32,22 +43,49 @@ export async function loadSigningKey(kid: string, publicJwk: JWK, privateJwk: JW
   };
 }
 
-/** The keys in use: the newest signs, all verify (so tokens outlive a rotation). */
+/**
+ * The keys in use, chosen by the clock on every call: the newest activated key signs, every
+ * published one verifies (so tokens outlive a rotation), a key not yet activated is published only.
+ */
 export class KeyRing {
-  constructor(private readonly keys: SigningKey[]) {
+  private readonly retainSeconds: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly keys: SigningKey[],
+    options: KeyRingOptions = {},
+  ) {
     if (!keys.length) throw new Error('a key ring needs at least one key');
+    this.retainSeconds = options.retainSeconds ?? Number.MAX_SAFE_INTEGER / 1000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  statuses(): Map<string, KeyStatus> {
+    return keyStatuses(
+      this.keys.map((k) => ({ kid: k.kid, activatedAt: k.activatedAt ?? new Date(0), retiredAt: k.retiredAt ?? null })),
+      this.now(),
+      this.retainSeconds,
+    );
   }
 
   get current(): SigningKey {
-    return this.keys[0];
+    const statuses = this.statuses();
+    const key = this.keys.find((k) => statuses.get(k.kid) === 'current');
+    if (!key) throw new Error('no signing key is active yet');
+    return key;
+  }
+
+  private published(): SigningKey[] {
+    const statuses = this.statuses();
+    return this.keys.filter((k) => statuses.get(k.kid) !== 'retired');
   }
 
   has(kid: string): boolean {
-    return this.keys.some((k) => k.kid === kid);
+    return this.published().some((k) => k.kid === kid);
   }
 
   jwks(): { keys: JWK[] } {
-    return { keys: this.keys.map((k) => k.publicJwk) };
+    return { keys: this.published().map((k) => k.publicJwk) };
   }
 
   sign(payload: JWTPayload, typ?: string): Promise<string> {
@@ -59,7 +97,7 @@ export class KeyRing {
     return jwtVerify(
       token,
       (header) => {
-        const key = this.keys.find((k) => k.kid === header.kid);
+        const key = this.published().find((k) => k.kid === header.kid);
         if (!key) throw new Error('unknown kid');
         return key.publicKey;
       },

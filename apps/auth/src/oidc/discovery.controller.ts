@@ -31,6 +31,7 @@ export class DiscoveryController {
       end_session_endpoint: `${iss}/connect/endsession`,
       introspection_endpoint: `${iss}${ENDPOINT_PATHS.introspection}`,
       revocation_endpoint: `${iss}${ENDPOINT_PATHS.revocation}`,
+      registration_endpoint: `${iss}/connect/register`,
       jwks_uri: `${iss}/.well-known/openid-configuration/jwks`,
       scopes_supported: USER_SCOPES,
       response_types_supported: SUPPORTED_RESPONSE_TYPES,

@@ -20,6 +20,11 @@ export class SigningKeyEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
+  /** When it starts (or started) to sign; later than createdAt for a key published ahead of use. */
+  @Column({ name: 'activated_at', type: 'timestamptz' })
+  activatedAt: Date;
+
+  /** When it stops (or stopped) signing: its successor's activation. */
   @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
   retiredAt: Date | null;
 }

@@ -51,7 +51,11 @@ function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
-function redirectUriProblem(uri: string, applicationType: string): string | null {
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+/** Schemes no redirect may ever use: they run code or read local files instead of reaching an app. */
+const FORBIDDEN_SCHEMES = /^(javascript|data|vbscript|file|blob|about):$/i;
+
+function redirectUriProblem(uri: string, applicationType: string, selfService = false): string | null {
   let url: URL;
   try {
     url = new URL(uri);
@@ -59,21 +63,25 @@ function redirectUriProblem(uri: string, applicationType: string): string | null
     return 'must be an absolute URI';
   }
   if (url.hash || uri.includes('#')) return 'must not contain a fragment';
-  if (applicationType === 'web') {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'web clients must use http(s)';
-    if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
-      // allowed, as the references allow it, but only because operators register these by hand
-    }
-  }
-  if (/^(javascript|data|vbscript):/i.test(url.protocol)) return 'scheme not allowed';
+  if (FORBIDDEN_SCHEMES.test(url.protocol)) return 'scheme not allowed';
+  if (applicationType === 'web' && url.protocol !== 'https:' && url.protocol !== 'http:') return 'web clients must use http(s)';
+  // Administrators may register plain http on any host (intranet apps they vouch for); a client
+  // registering itself gets https, http only on a loopback address (RFC 8252 7.3), and, when
+  // native, a private-use scheme (RFC 8252 7.1).
+  if (selfService && url.protocol === 'http:' && !LOOPBACK.includes(url.hostname)) return 'must use https (http only on a loopback address)';
   return null;
+}
+
+export interface ValidationOptions {
+  /** Dynamic registration (RFC 7591): the stricter redirect URI rules of a client vouching for itself. */
+  selfService?: boolean;
 }
 
 /**
  * Validates client metadata by the RFC 7591 / OpenID Connect Registration rules and fills the
  * defaults. `base` is the stored metadata for a partial update (PATCH).
  */
-export function validateClientMetadata(input: Record<string, unknown>, base?: ClientMetadata): ValidationResult {
+export function validateClientMetadata(input: Record<string, unknown>, base?: ClientMetadata, options: ValidationOptions = {}): ValidationResult {
   const errors: FieldErrors = {};
   const m: ClientMetadata = { ...(base ?? DEFAULTS) };
   const has = (k: string) => input[k] !== undefined;
@@ -143,7 +151,7 @@ export function validateClientMetadata(input: Record<string, unknown>, base?: Cl
       errors[field] = 'must be an array of URIs';
       continue;
     }
-    const problems = value.map((u) => redirectUriProblem(u, m.application_type)).filter(Boolean);
+    const problems = value.map((u) => redirectUriProblem(u, m.application_type, options.selfService)).filter(Boolean);
     if (problems.length) errors[field] = `each URI ${problems[0]}`;
     else m[field] = [...new Set(value)];
   }

@@ -41,6 +41,18 @@ export class ClientsService {
     return entity ? toClient(entity) : null;
   }
 
+  async findWithDates(clientId: string): Promise<(Client & { createdAt: Date }) | null> {
+    if (!clientId || clientId.length > 300) return null;
+    const entity = await this.clients.findOne({ where: { clientId } });
+    return entity ? { ...toClient(entity), createdAt: entity.createdAt } : null;
+  }
+
+  /** Whether a secret is the client's current one (RFC 7592 2.2 lets a client send it back). */
+  async secretMatches(clientId: string, secret: unknown): Promise<boolean> {
+    const entity = await this.clients.findOne({ where: { clientId } });
+    return typeof secret === 'string' && !!entity?.secretHash && safeEqual(sha256(secret), entity.secretHash);
+  }
+
   async list(): Promise<Array<Client & { createdAt: Date }>> {
     const rows = await this.clients.find({ order: { createdAt: 'ASC' } });
     return rows.map((e) => ({ ...toClient(e), createdAt: e.createdAt }));

@@ -104,3 +104,10 @@ export class SlowDown extends OAuthError {
 export class ExpiredToken extends OAuthError {
   readonly error = 'expired_token';
 }
+/** RFC 7591 3.2.2: dynamic registration refuses a redirect URI, or any other metadata value. */
+export class InvalidRedirectUri extends OAuthError {
+  readonly error = 'invalid_redirect_uri';
+}
+export class InvalidClientMetadata extends OAuthError {
+  readonly error = 'invalid_client_metadata';
+}

@@ -1,69 +1,196 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JWK } from 'jose';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { SigningKeyEntity } from '@idp/domain';
-import { KeyRing, decryptSecret, encryptSecret, generateSigningKey, loadSigningKey } from '@idp/jwk';
+import { KeyRing, KeyStatus, decryptSecret, encryptSecret, generateSigningKey, keyStatuses, loadSigningKey, rotationDue } from '@idp/jwk';
+
+export interface SigningKeyView {
+  kid: string;
+  alg: string;
+  status: KeyStatus;
+  created_at: Date;
+  activated_at: Date;
+  retired_at: Date | null;
+  /** When it leaves the JWKS: once every token it signed has expired. */
+  unpublished_at: Date | null;
+}
+
+/** Thrown by rotate() while a key published earlier is still waiting to sign. */
+export class RotationPending extends Error {
+  constructor(readonly next: SigningKeyView) {
+    super(`key ${next.kid} is already waiting to sign from ${next.activated_at.toISOString()}`);
+  }
+}
+
+const LOCK = `SELECT pg_advisory_xact_lock(hashtext('idp-signing-keys'))`;
 
 /**
- * The signing keys of all auth instances, kept in the database. The first instance to start
- * creates the key (under a transaction-scoped advisory lock, so concurrent starts create one).
+ * The signing keys of all auth instances, kept in the database. Every instance reads them again
+ * when its copy is older than KEY_RELOAD_SECONDS (and on an unknown kid), so a rotation made
+ * through one instance reaches all of them without a restart. Creating and rotating keys happens
+ * under a transaction-scoped advisory lock, so concurrent starts or schedules make one key.
  */
 @Injectable()
-export class SigningKeysService {
+export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SigningKeysService.name);
-  private ring?: Promise<KeyRing>;
+  private cache?: { ring: Promise<KeyRing>; loadedAt: number };
+  private lastUnknownKidReload = 0;
+  private schedule?: NodeJS.Timeout;
 
   constructor(
     @InjectDataSource('auth') private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  keyRing(): Promise<KeyRing> {
-    this.ring ??= this.load().catch((err) => {
-      this.ring = undefined;
-      throw err;
-    });
-    return this.ring;
+  onModuleInit(): void {
+    if (this.config.keys.rotationInterval <= 0) return;
+    const every = Math.min(this.config.keys.reload, 60) * 1000;
+    this.schedule = setInterval(() => {
+      this.rotateIfDue().catch((err) => this.logger.error(`scheduled key rotation failed: ${err?.message ?? err}`));
+    }, every);
+    this.schedule.unref();
   }
 
-  private lastReload = 0;
+  onModuleDestroy(): void {
+    clearInterval(this.schedule);
+  }
+
+  keyRing(): Promise<KeyRing> {
+    const fresh = this.cache && Date.now() - this.cache.loadedAt < this.config.keys.reload * 1000;
+    if (!fresh) {
+      const previous = this.cache;
+      const ring: Promise<KeyRing> = this.load().catch((err) => {
+        if (this.cache?.ring !== ring || !previous) {
+          if (this.cache?.ring === ring) this.cache = undefined;
+          throw err;
+        }
+        // A database hiccup should not stop signing with the keys we already hold.
+        this.logger.warn(`could not reload the signing keys, keeping the ones loaded before: ${err?.message ?? err}`);
+        this.cache = previous;
+        return previous.ring;
+      });
+      this.cache = { ring, loadedAt: Date.now() };
+    }
+    return this.cache!.ring;
+  }
 
   /**
    * Re-reads the keys when a token names a kid we do not hold (another instance may have rotated
    * them); at most once every 10 seconds, so forged kids cannot hammer the database.
    */
   async reloadForUnknownKid(): Promise<KeyRing> {
-    if (Date.now() - this.lastReload > 10_000) {
-      this.lastReload = Date.now();
-      this.ring = undefined;
+    if (Date.now() - this.lastUnknownKidReload > 10_000) {
+      this.lastUnknownKidReload = Date.now();
+      this.cache = undefined;
     }
     return this.keyRing();
   }
 
+  /** Publishes a new key that signs from KEY_PREPUBLISH_SECONDS from now; the current one retires then. */
+  async rotate(): Promise<SigningKeyView> {
+    const view = await this.db.transaction(async (tx) => {
+      await tx.query(LOCK);
+      const retain = await this.retainSeconds(tx);
+      const rows = await tx.getRepository(SigningKeyEntity).find({ order: { activatedAt: 'DESC' } });
+      const statuses = keyStatuses(rows, new Date(), retain);
+      const waiting = rows.find((r) => statuses.get(r.kid) === 'next');
+      if (waiting) throw new RotationPending(this.view(waiting, 'next', retain));
+      return this.insertNext(tx, rows, statuses, retain);
+    });
+    this.cache = undefined;
+    return view;
+  }
+
+  /** The schedule: rotates when the current key has signed for KEY_ROTATION_INTERVAL minus the pre-publication time. */
+  async rotateIfDue(): Promise<SigningKeyView | null> {
+    const { rotationInterval, prepublish } = this.config.keys;
+    const view = await this.db.transaction(async (tx) => {
+      await tx.query(LOCK);
+      const rows = await tx.getRepository(SigningKeyEntity).find({ order: { activatedAt: 'DESC' } });
+      if (!rotationDue(rows, new Date(), rotationInterval, prepublish)) return null;
+      const retain = await this.retainSeconds(tx);
+      return this.insertNext(tx, rows, keyStatuses(rows, new Date(), retain), retain);
+    });
+    if (view) this.cache = undefined;
+    return view;
+  }
+
+  async list(): Promise<SigningKeyView[]> {
+    const retain = await this.retainSeconds(this.db.manager);
+    const rows = await this.db.getRepository(SigningKeyEntity).find({ order: { activatedAt: 'DESC' } });
+    const statuses = keyStatuses(rows, new Date(), retain);
+    return rows.map((r) => this.view(r, statuses.get(r.kid)!, retain));
+  }
+
+  private async insertNext(tx: EntityManager, rows: SigningKeyEntity[], statuses: Map<string, KeyStatus>, retain: number): Promise<SigningKeyView> {
+    const activatedAt = new Date(Date.now() + this.config.keys.prepublish * 1000);
+    const row = await this.insertKey(tx, activatedAt);
+    const current = rows.find((r) => statuses.get(r.kid) === 'current');
+    if (current) await tx.update(SigningKeyEntity, { kid: current.kid }, { retiredAt: activatedAt });
+    this.logger.log(`published signing key ${row.kid}; it signs from ${activatedAt.toISOString()}${current ? `, when ${current.kid} retires` : ''}`);
+    return this.view(row, activatedAt.getTime() > Date.now() ? 'next' : 'current', retain);
+  }
+
+  private async insertKey(tx: EntityManager, activatedAt: Date): Promise<SigningKeyEntity> {
+    const fresh = await generateSigningKey();
+    const row = tx.getRepository(SigningKeyEntity).create({
+      kid: fresh.kid,
+      alg: fresh.alg,
+      publicJwk: fresh.publicJwk,
+      privateJwkEncrypted: encryptSecret(JSON.stringify(fresh.privateJwk), this.config.keyEncryptionKey, fresh.kid),
+      activatedAt,
+      createdAt: new Date(),
+    });
+    await tx.getRepository(SigningKeyEntity).insert(row);
+    return row;
+  }
+
+  /**
+   * How long a key stays published after it stopped signing: the longest lifetime of a token it
+   * can have signed (the defaults or any client's own), plus one reload, since an instance that
+   * has not yet seen the rotation keeps signing with it that long.
+   */
+  private async retainSeconds(db: EntityManager): Promise<number> {
+    const [row] = await db.query(
+      `SELECT coalesce(max(greatest(coalesce((metadata->>'access_token_ttl')::int, 0), coalesce((metadata->>'id_token_ttl')::int, 0))), 0) AS ttl FROM auth.clients`,
+    );
+    const { ttl, keys } = this.config;
+    return Math.max(Number(row?.ttl ?? 0), ttl.accessToken, ttl.idToken) + keys.reload;
+  }
+
+  private view(r: SigningKeyEntity, status: KeyStatus, retain: number): SigningKeyView {
+    return {
+      kid: r.kid,
+      alg: r.alg,
+      status,
+      created_at: r.createdAt,
+      activated_at: r.activatedAt,
+      retired_at: r.retiredAt ?? null,
+      unpublished_at: r.retiredAt ? new Date(r.retiredAt.getTime() + retain * 1000) : null,
+    };
+  }
+
   private async load(): Promise<KeyRing> {
-    const rows = await this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('idp-signing-keys'))`);
+    const { rows, retain } = await this.db.transaction(async (tx) => {
+      await tx.query(LOCK);
+      const retain = await this.retainSeconds(tx);
       const repo = tx.getRepository(SigningKeyEntity);
-      const active = await repo.find({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
-      if (active.length) return active;
-      const fresh = await generateSigningKey();
-      const row = repo.create({
-        kid: fresh.kid,
-        alg: fresh.alg,
-        publicJwk: fresh.publicJwk,
-        privateJwkEncrypted: encryptSecret(JSON.stringify(fresh.privateJwk), this.config.keyEncryptionKey, fresh.kid),
-      });
-      await repo.insert(row);
-      this.logger.log(`created signing key ${fresh.kid} (RS256, RSA-2048)`);
-      return [row];
+      const since = new Date(Date.now() - retain * 1000);
+      const rows = await repo.find({ where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(since) }], order: { activatedAt: 'DESC' } });
+      if (rows.length) return { rows, retain };
+      const row = await this.insertKey(tx, new Date());
+      this.logger.log(`created signing key ${row.kid} (RS256, RSA-2048)`);
+      return { rows: [row], retain };
     });
     const keys = await Promise.all(
-      rows.map((r) =>
-        loadSigningKey(r.kid, r.publicJwk, JSON.parse(decryptSecret(r.privateJwkEncrypted, this.config.keyEncryptionKey, r.kid)) as JWK),
-      ),
+      rows.map(async (r) => ({
+        ...(await loadSigningKey(r.kid, r.publicJwk, JSON.parse(decryptSecret(r.privateJwkEncrypted, this.config.keyEncryptionKey, r.kid)) as JWK)),
+        activatedAt: r.activatedAt,
+        retiredAt: r.retiredAt,
+      })),
     );
-    return new KeyRing(keys);
+    return new KeyRing(keys, { retainSeconds: retain });
   }
 }

@@ -65,6 +65,7 @@ describe('distributed mode: request parameters, claims, signed UserInfo, CORS an
   it('prompt=login on instance B asks for the password again even with a live session', async () => {
     const checks = await authorize({ prompt: 'login' }, topology.authB);
     await page.waitForSelector('input[autocomplete="current-password"]');
+    await page.fill('input[autocomplete="username"]', 'aliya');
     await page.fill('input[autocomplete="current-password"]', 'aliya-password-1');
     await page.click('button[type="submit"]');
     expect((await finish(checks)).claims().sub).toBeDefined();

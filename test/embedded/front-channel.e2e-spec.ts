@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import { BaseClient, Issuer, generators } from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { Browserless, freePort, parseForms } from '@idp/testing';
+import { SigningKeysService } from '../../apps/auth/src/oidc/keys/signing-keys.service';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 import { signInThroughPages } from './flows';
 
@@ -131,6 +132,16 @@ describe('OpenID Connect front channel (conformance report)', () => {
     expect(responseParams(mismatch.location!)).toMatchObject({ error: 'login_required', state: 'state-12345' });
     const forged = await other.request(client.authorizationUrl({ scope: 'openid', response_type: 'code', id_token_hint: hint.slice(0, -4) + 'AAAA', state: 'state-12345' }));
     expect(responseParams(forged.location!)).toMatchObject({ error: 'invalid_request', error_description: 'id_token_hint was not issued by this provider to this client' });
+  });
+
+  it('accepts an expired id_token_hint that this provider signed', async () => {
+    const { res } = await authorize('id_token');
+    const fresh = decodeJwt(responseParams(res.location!).id_token);
+    const ring = await platform.app.get(SigningKeysService).keyRing();
+    const past = Math.floor(Date.now() / 1000) - 7200;
+    const expired = await ring.sign({ iss: platform.base, sub: fresh.sub, aud: registered.client_id, iat: past, exp: past + 600, auth_time: past });
+    const again = await authorize('id_token', { prompt: 'none', id_token_hint: expired });
+    expect(responseParams(again.res.location!).id_token).toBeDefined();
   });
 
   it('reflects acr_values in acr and lists the methods used in amr', async () => {

@@ -1,19 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { APP_CONFIG, AppConfig } from '@idp/config';
-import {
-  AccountsSubjects,
-  ClaimsRequest,
-  CreateUserRequest,
-  OtpSendRequest,
-  OtpVerifyRequest,
-  OutboxListRequest,
-  PhoneResolveRequest,
-  UpdateProfileRequest,
-  VerifyPasswordRequest,
-  fail,
-  ok,
-} from '@idp/contracts';
+import { AccountsSubjects, ClaimsRequest, CreateUserRequest, OtpSendRequest, OtpVerifyRequest, OutboxListRequest, PhoneResolveRequest, UpdateProfileRequest, VerifyPasswordRequest, fail, ok, UserAdminUpdateRequest, UserSearchRequest } from '@idp/contracts';
 import { OutboxService } from './delivery/outbox.service';
 import { OtpService } from './otp/otp.service';
 import { normaliseEmail, normalisePhone } from './users/identifiers';
@@ -49,6 +37,16 @@ export class AccountsController {
   @MessagePattern(AccountsSubjects.profileUpdate)
   updateProfile(@Payload() req: UpdateProfileRequest) {
     return this.users.updateProfile(req);
+  }
+
+  @MessagePattern(AccountsSubjects.userSearch)
+  async search(@Payload() req: UserSearchRequest) {
+    return ok({ users: await this.users.search(req ?? {}) });
+  }
+
+  @MessagePattern(AccountsSubjects.userAdminUpdate)
+  adminUpdate(@Payload() req: UserAdminUpdateRequest) {
+    return this.users.adminUpdate(req);
   }
 
   @MessagePattern(AccountsSubjects.otpSend)

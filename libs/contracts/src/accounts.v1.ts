@@ -9,6 +9,8 @@ export const AccountsSubjects = {
   otpVerify: 'accounts.v1.otp.verify',
   outboxList: 'accounts.v1.outbox.list',
   phoneResolve: 'accounts.v1.phone.resolve',
+  userSearch: 'accounts.v1.user.search',
+  userAdminUpdate: 'accounts.v1.user.admin_update',
   ping: 'accounts.v1.health.ping',
 } as const;
 
@@ -114,7 +116,7 @@ export interface OtpVerified {
 }
 
 /** wrong_code leaves attempts; attempts_exhausted and expired need a new code. */
-export type OtpVerifyError = 'wrong_code' | 'attempts_exhausted' | 'expired';
+export type OtpVerifyError = 'wrong_code' | 'attempts_exhausted' | 'expired' | 'locked';
 export interface OtpVerifyDetails {
   attemptsLeft: number;
 }
@@ -142,3 +144,31 @@ export interface PhoneResolveRequest {
  * verified phone names an account, and the caller must not learn which of the two it was.
  */
 export type PhoneResolveError = 'invalid_input' | 'not_found';
+
+/** What an administrator sees of an account. */
+export interface UserSummary {
+  id: string;
+  login: string;
+  email: string | null;
+  email_verified: boolean;
+  phone_number: string | null;
+  phone_number_verified: boolean;
+  given_name: string | null;
+  family_name: string | null;
+  locked: boolean;
+  password_change_required: boolean;
+  created_at: string;
+}
+
+export interface UserSearchRequest {
+  /** Matches the start of the login, e-mail or phone, or a whole account id; empty lists the newest. */
+  query?: string;
+  limit?: number;
+}
+
+export interface UserAdminUpdateRequest {
+  sub: string;
+  locked?: boolean;
+  password_change_required?: boolean;
+}
+export type UserAdminUpdateError = 'not_found';

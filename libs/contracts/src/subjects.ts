@@ -1,5 +1,9 @@
 import {
   AccountsSubjects,
+  UserAdminUpdateError,
+  UserAdminUpdateRequest,
+  UserSearchRequest,
+  UserSummary,
   ClaimsError,
   ClaimsRequest,
   CreateUserError,
@@ -37,6 +41,8 @@ export interface Contracts {
   [AccountsSubjects.otpVerify]: Contract<OtpVerifyRequest, OtpVerified, OtpVerifyError, OtpVerifyDetails>;
   [AccountsSubjects.outboxList]: Contract<OutboxListRequest, OutboxMessage[], OutboxListError>;
   [AccountsSubjects.phoneResolve]: Contract<PhoneResolveRequest, { sub: string }, PhoneResolveError>;
+  [AccountsSubjects.userSearch]: Contract<UserSearchRequest, { users: UserSummary[] }>;
+  [AccountsSubjects.userAdminUpdate]: Contract<UserAdminUpdateRequest, UserSummary, UserAdminUpdateError>;
   [AccountsSubjects.ping]: Contract<Record<string, never>, { at: string }>;
   [ConsentSubjects.consentGet]: Contract<ConsentKey, ConsentRecord>;
   [ConsentSubjects.consentGrant]: Contract<ConsentGrantRequest, ConsentRecord>;

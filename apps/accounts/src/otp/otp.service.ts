@@ -115,6 +115,7 @@ export class OtpService {
     const account = purpose === 'login' || purpose === 'registration'
       ? await this.users.signInWithIdentifier(channel, destination)
       : { sub: (await this.users.ownerOf(channel, destination)) ?? '', created: false };
+    if (account.sub && (await this.users.isLocked(account.sub))) return fail('locked', 'the account is locked');
     return ok({ channel, destination, purpose, ...account });
   }
 

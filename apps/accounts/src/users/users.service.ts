@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as bcrypt from 'bcrypt';
 import { FindOptionsWhere, QueryFailedError, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
-import { BusReply, CreateUserError, CreateUserRequest, CreatedUser, OtpChannel, UpdateProfileError, UpdateProfileRequest, fail, ok } from '@idp/contracts';
+import { BusReply, CreateUserError, CreateUserRequest, CreatedUser, OtpChannel, UpdateProfileError, UpdateProfileRequest, fail, ok, UserAdminUpdateError, UserAdminUpdateRequest, UserSearchRequest, UserSummary } from '@idp/contracts';
 import { UserEntity } from '@idp/domain';
 import { identifierCandidates, normaliseEmail, normaliseLogin, normalisePhone } from './identifiers';
 import { claimsFor } from './claims';
@@ -77,7 +77,58 @@ export class UsersService {
     const user = found.find((u) => u.login === login) ?? found.find((u) => u.email === email) ?? found.find((u) => u.phone === phone);
     const hash = user?.passwordHash ?? (await this.decoyHash);
     const matches = Buffer.byteLength(String(password ?? '')) <= MAX_PASSWORD_BYTES && (await bcrypt.compare(String(password ?? ''), hash));
-    return user?.passwordHash && matches ? user.id : null;
+    return user?.passwordHash && matches && !user.lockedAt ? user.id : null;
+  }
+
+  async isLocked(sub: string): Promise<boolean> {
+    const user = await this.users.findOne({ where: { id: sub }, select: { id: true, lockedAt: true } });
+    return !!user?.lockedAt;
+  }
+
+  /** Accounts whose login, e-mail or phone starts with the query (or whose id it is), newest first. */
+  async search(req: UserSearchRequest): Promise<UserSummary[]> {
+    const query = String(req.query ?? '').trim().toLowerCase().slice(0, 100);
+    const limit = Math.min(Math.max(Number(req.limit) || 50, 1), 200);
+    const prefix = query.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+    const rows = query
+      ? await this.users
+          .createQueryBuilder('u')
+          .where('u.login LIKE :prefix OR u.email LIKE :prefix OR u.phone LIKE :phone' + (/^[0-9a-f-]{36}$/.test(query) ? ' OR u.id = :id' : ''), {
+            prefix,
+            phone: query.startsWith('+') ? prefix : `+${prefix}`,
+            id: query,
+          })
+          .orderBy('u.created_at', 'DESC')
+          .limit(limit)
+          .getMany()
+      : await this.users.find({ order: { createdAt: 'DESC' }, take: limit });
+    return rows.map((u) => this.summary(u));
+  }
+
+  async adminUpdate(req: UserAdminUpdateRequest): Promise<BusReply<UserSummary, UserAdminUpdateError>> {
+    if (!/^[0-9a-f-]{36}$/.test(String(req.sub))) return fail('not_found', 'no such user');
+    const user = await this.users.findOne({ where: { id: req.sub } });
+    if (!user) return fail('not_found', 'no such user');
+    if (typeof req.locked === 'boolean') user.lockedAt = req.locked ? (user.lockedAt ?? new Date()) : null;
+    if (typeof req.password_change_required === 'boolean') user.passwordChangeRequired = req.password_change_required;
+    await this.users.save(user);
+    return ok(this.summary(user));
+  }
+
+  private summary(u: UserEntity): UserSummary {
+    return {
+      id: u.id,
+      login: u.login,
+      email: u.email,
+      email_verified: u.emailVerified,
+      phone_number: u.phone,
+      phone_number_verified: u.phoneVerified,
+      given_name: u.givenName,
+      family_name: u.familyName,
+      locked: !!u.lockedAt,
+      password_change_required: u.passwordChangeRequired,
+      created_at: new Date(u.createdAt).toISOString(),
+    };
   }
 
   /**

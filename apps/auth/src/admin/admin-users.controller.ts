@@ -1,8 +1,11 @@
-import { Body, Controller, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { BusClient } from '@idp/bus';
 import { AccountsSubjects, CreateUserError, CreateUserRequest } from '@idp/contracts';
+import { BackchannelLogoutService } from '../logout/backchannel-logout.service';
+import { GrantsService } from '../oidc/tokens/grants.service';
+import { SessionsService } from '../sessions/sessions.service';
 import { AdminGuard } from './admin.guard';
-import { ConflictError, FieldValidationError, requireObject } from './admin-errors';
+import { ConflictError, FieldValidationError, NotFoundError, requireObject } from './admin-errors';
 
 const FIELDS = ['login', 'password', 'email', 'phone', 'given_name', 'family_name', 'middle_name', 'nickname', 'birthdate', 'picture'] as const;
 
@@ -17,7 +20,49 @@ const toHttp = {
 @Controller('admin/users')
 @UseGuards(AdminGuard)
 export class AdminUsersController {
-  constructor(private readonly bus: BusClient) {}
+  constructor(
+    private readonly bus: BusClient,
+    private readonly sessions: SessionsService,
+    private readonly grants: GrantsService,
+    private readonly backchannel: BackchannelLogoutService,
+  ) {}
+
+  /** `?query=` matches the start of a login, e-mail or phone, or a whole account id. */
+  @Get()
+  async search(@Query('query') query?: string, @Query('limit') limit?: string) {
+    return (await this.bus.value(AccountsSubjects.userSearch, { query: typeof query === 'string' ? query : '', limit: Number(limit) || undefined })).users;
+  }
+
+  /** Lock or unlock an account, or require a new password at the next sign-in. Locking also ends its sessions and grants. */
+  @Patch(':id')
+  async update(@Param('id') id: string, @Body() body: unknown) {
+    const input = requireObject(body);
+    const errors: Record<string, string> = {};
+    for (const field of ['locked', 'password_change_required'] as const) {
+      if (input[field] !== undefined && typeof input[field] !== 'boolean') errors[field] = 'must be true or false';
+    }
+    if (Object.keys(errors).length) throw new FieldValidationError(errors);
+    const reply = await this.bus.request(AccountsSubjects.userAdminUpdate, { sub: id, locked: input.locked as boolean | undefined, password_change_required: input.password_change_required as boolean | undefined });
+    if (!reply.ok) throw new NotFoundError('user');
+    if (input.locked === true) await this.endEverything(id, 'account locked');
+    return reply.value;
+  }
+
+  /** Ends every SSO session of the user (with back-channel logout) and revokes every grant. */
+  @Post(':id/sessions/end')
+  @HttpCode(200)
+  async endSessions(@Param('id') id: string) {
+    const found = await this.bus.value(AccountsSubjects.userSearch, { query: id, limit: 1 });
+    if (!found.users.some((u) => u.id === id)) throw new NotFoundError('user');
+    return this.endEverything(id, 'sessions ended by an administrator');
+  }
+
+  private async endEverything(userId: string, reason: string) {
+    const ended = await this.sessions.endAllFor(userId);
+    for (const session of ended) await this.backchannel.sessionEnded(session.id, userId);
+    const revoked = await this.grants.revokeUserGrants(userId, reason);
+    return { sessions_ended: ended.length, grants_revoked: revoked };
+  }
 
   @Post()
   async create(@Body() body: unknown) {

@@ -23,6 +23,7 @@ const VERIFY_ERRORS = {
   wrong_code: (l, v) => t(l, 'otp.wrong', { left: String(v.left) }),
   attempts_exhausted: (l) => t(l, 'otp.exhausted'),
   expired: (l) => t(l, 'otp.expired'),
+  locked: (l) => t(l, 'login.locked'),
 } satisfies Record<OtpVerifyError, (l: Locale, v: Vars) => string>;
 
 const PROFILE_ERRORS = {

@@ -55,6 +55,13 @@ export class SessionsService {
     return session;
   }
 
+  /** Ends every live session of a user; answers the sessions that ended. */
+  async endAllFor(userId: string): Promise<SsoSessionEntity[]> {
+    const live = await this.sessions.find({ where: { userId, endedAt: IsNull() } });
+    if (live.length) await this.sessions.update({ userId, endedAt: IsNull() }, { endedAt: new Date() });
+    return live;
+  }
+
   /** Ends the browser's session (if any) and clears its cookie; answers the session that ended. */
   async end(req: FastifyRequest, reply: FastifyReply): Promise<SsoSessionEntity | null> {
     const session = await this.current(req);

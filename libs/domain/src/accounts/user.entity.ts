@@ -66,6 +66,9 @@ export class UserEntity {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   publicExternalAccounts: Array<Record<string, any>> | null;
 
+  @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
+  lockedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -141,6 +141,12 @@ export class GrantsService {
   }
 
   /** Revokes a grant: its refresh tokens stop working and its access tokens stop validating. */
+  /** Revokes every live grant of a user (an account locked, all sessions ended by an administrator). */
+  async revokeUserGrants(userId: string, reason: string): Promise<number> {
+    const result = await this.db.query(`UPDATE auth.grants SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`, [userId, reason]);
+    return updatedRows(result).length;
+  }
+
   async revokeGrant(id: string, reason: string): Promise<void> {
     await this.db.query(`UPDATE auth.grants SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, reason]);
   }

@@ -47,7 +47,8 @@ export class InteractionController {
     const base = await this.flow.pageBase(interaction, req);
     const hint = interaction.request.login_hint;
     // A hint that looks like a phone or an address also fills the code forms (Aitu pre-fills the phone).
-    const prefill = { phone: hint && /^[+\d][\d\s()-]{4,}$/.test(hint) ? hint : undefined, email: hint?.includes('@') ? hint : undefined };
+    const hintedPhone = hint && /^[+\d][\d\s()-]{4,}$/.test(hint) ? hint : undefined;
+    const prefill = { phone: interaction.request.phone ?? hintedPhone, email: hint?.includes('@') ? hint : undefined };
     return this.flow.html(reply, renderLogin({ ...base, methods: loginMethods(base.client), login: hint, ...prefill }));
   }
 

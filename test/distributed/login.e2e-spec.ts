@@ -170,7 +170,7 @@ describe('distributed mode: three processes, two auth instances, PostgreSQL and 
     const { url, checks } = authorizeUrl(clientA, 'openid', { prompt: 'none' });
     await page.goto(url);
     const params = new URL(await reachCallback(page)).searchParams;
-    expect(Object.fromEntries(params)).toEqual({ error: 'login_required', error_description: 'the user is not signed in', state: checks.state, iss: topology.authA });
+    expect(Object.fromEntries(params)).toEqual({ error: 'login_required', error_description: 'the user is not signed in', scope: 'openid', state: checks.state, iss: topology.authA });
     await context.close();
   });
 

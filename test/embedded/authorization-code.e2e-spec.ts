@@ -125,7 +125,7 @@ describe('authorization code flow on the embedded platform (openid-client as the
     const res = await browser.request(url);
     expect(res.status).toBe(303);
     const params = new URL(res.location!).searchParams;
-    expect(Object.fromEntries(params)).toEqual({ error: 'login_required', error_description: 'the user is not signed in', state: checks.state, iss: platform.base });
+    expect(Object.fromEntries(params)).toEqual({ error: 'login_required', error_description: 'the user is not signed in', scope: 'openid', state: checks.state, iss: platform.base });
   });
 
   it('sends access_denied when the user denies consent', async () => {

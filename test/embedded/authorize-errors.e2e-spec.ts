@@ -56,7 +56,8 @@ describe('authorization endpoint: error pages and error redirects', () => {
       else params[k] = v;
     }
     const out = redirected(await authorize(params));
-    expect(out).toEqual({ state: 'state-12345', ...expected, iss: platform.base });
+    // The scope asked for comes back with every error (empty when none was), as Aitu's clients expect.
+    expect(out).toEqual({ state: 'state-12345', scope: params.scope ?? '', ...expected, iss: platform.base });
   });
 
   it('requires PKCE from public clients', async () => {

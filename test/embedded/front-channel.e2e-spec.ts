@@ -77,7 +77,7 @@ describe('OpenID Connect front channel (conformance report)', () => {
   it('requires a nonce when an id_token comes from the authorization endpoint', async () => {
     const url = client.authorizationUrl({ scope: 'openid', response_type: 'id_token', state: 'state-12345' });
     const res = await browser.request(url);
-    expect(responseParams(res.location!)).toEqual({ error: 'invalid_request', error_description: 'nonce is required when an id_token is returned from the authorization endpoint', state: 'state-12345', iss: platform.base });
+    expect(responseParams(res.location!)).toEqual({ error: 'invalid_request', error_description: 'nonce is required when an id_token is returned from the authorization endpoint', scope: 'openid', state: 'state-12345', iss: platform.base });
     expect(new URL(res.location!).hash).not.toBe('');
   });
 

@@ -203,7 +203,7 @@ describe('sign-in and registration with one-time codes (embedded, development ou
 
     const legacy = new Browserless(platform.base);
     const page = await legacy.follow(`/connect/authorize?${new URLSearchParams({ client_id: passwordOnly.client_id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 'state-12345' })}`);
-    expect(parseForms(page.body).map((f) => f.action.split('/').slice(3).join('/'))).toEqual(['login']);
+    expect(parseForms(page.body).map((f) => f.action.split('/').slice(3).join('/'))).toEqual(['login', 'cancel']);
     const forced = await legacy.request(page.url + '/otp/phone', { form: { csrf: parseForms(page.body)[0].fields.csrf, phone: '+77075550606' } });
     expect(forced.status).toBe(303);
     expect(await readOutbox(platform.base, '+77075550606')).toEqual([]);

@@ -132,10 +132,11 @@ describe('resource indicators (RFC 8707) at the authorization and token endpoint
       ['https://unknown.example', 'resource is not a registered API'],
       [EXTERN, `none of the requested scopes is for the resource ${EXTERN}`],
     ])('answers resource=%s at the authorization endpoint with invalid_target by redirect', async (resource, description) => {
-      const { url, checks } = start(resource === EXTERN ? 'openid billing' : 'openid extern.api', { resource });
+      const scope = resource === EXTERN ? 'openid billing' : 'openid extern.api';
+      const { url, checks } = start(scope, { resource });
       const res = await browser.request(url);
       expect(res.status).toBe(303);
-      expect(Object.fromEntries(new URL(res.location!).searchParams)).toEqual({ error: 'invalid_target', error_description: description, state: checks.state, iss: platform.base });
+      expect(Object.fromEntries(new URL(res.location!).searchParams)).toEqual({ error: 'invalid_target', error_description: description, scope, state: checks.state, iss: platform.base });
     });
   });
 });

@@ -18,6 +18,7 @@ import { AdminInitialAccessTokensController } from './admin/admin-initial-access
 import { AdminKeysController } from './admin/admin-keys.controller';
 import { AdminResourcesController } from './admin/admin-resources.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
+import { AdminUserConsentsController } from './admin/admin-user-consents.controller';
 import { DemoController } from './demo/demo.controller';
 import { DemoSetupService } from './demo/demo-setup.service';
 import { DevOutboxController } from './dev/dev-outbox.controller';
@@ -128,6 +129,7 @@ export class AuthModule {
         EndSessionController,
         AdminClientsController,
         AdminUsersController,
+        AdminUserConsentsController,
         AdminResourcesController,
         ExternalAccountsController,
         AdminInitialAccessTokensController,

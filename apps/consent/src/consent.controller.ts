@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ConsentGrantRequest, ConsentKey, ConsentSubjects, ok } from '@idp/contracts';
+import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentSubjects, fail, ok } from '@idp/contracts';
 import { ConsentsService } from './consents.service';
 
 @Controller()
@@ -15,6 +15,17 @@ export class ConsentController {
   @MessagePattern(ConsentSubjects.consentGrant)
   async grant(@Payload() req: ConsentGrantRequest) {
     return ok(await this.consents.grant(req.userId, req.clientId, Array.isArray(req.scopes) ? req.scopes : []));
+  }
+
+  @MessagePattern(ConsentSubjects.consentRevoke)
+  async revoke(@Payload() req: ConsentKey) {
+    const removed = await this.consents.revoke(req.userId, req.clientId);
+    return removed ? ok(removed) : fail('consent_not_found', 'the user has not consented to this client');
+  }
+
+  @MessagePattern(ConsentSubjects.consentList)
+  async list(@Payload() req: ConsentListRequest) {
+    return ok(await this.consents.list(req.userId));
   }
 
   @MessagePattern(ConsentSubjects.ping)

@@ -37,6 +37,26 @@ export class ConsentsService {
     return this.view(rows[0]);
   }
 
+  /** Every client the user has granted something to, oldest grant first. */
+  async list(userId: string): Promise<ConsentRecord[]> {
+    const rows: ConsentRow[] = await this.db.query(
+      'SELECT user_id, client_id, scopes, granted_at FROM consent.consents WHERE user_id = $1 ORDER BY granted_at, client_id',
+      [String(userId)],
+    );
+    return rows.map((r) => this.view(r));
+  }
+
+  /** Deletes the consent and answers what it was, or null when there was none. */
+  async revoke(userId: string, clientId: string): Promise<ConsentRecord | null> {
+    const result: unknown = await this.db.query(
+      'DELETE FROM consent.consents WHERE user_id = $1 AND client_id = $2 RETURNING user_id, client_id, scopes, granted_at',
+      [String(userId), String(clientId)],
+    );
+    // TypeORM answers a DELETE ... RETURNING as [rows, count].
+    const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : []) as ConsentRow[];
+    return rows[0] ? this.view(rows[0]) : null;
+  }
+
   private view(row: ConsentRow): ConsentRecord {
     return {
       userId: row.user_id,

@@ -3,6 +3,8 @@
 export const ConsentSubjects = {
   consentGet: 'consent.v1.consent.get',
   consentGrant: 'consent.v1.consent.grant',
+  consentRevoke: 'consent.v1.consent.revoke',
+  consentList: 'consent.v1.consent.list',
   ping: 'consent.v1.health.ping',
 } as const;
 
@@ -21,4 +23,11 @@ export interface ConsentRecord {
   /** Every scope the user has granted this client so far. */
   scopes: string[];
   grantedAt: string | null;
+}
+
+/** Revoking a consent the user never gave is an error the admin API answers with 404. */
+export type ConsentRevokeError = 'consent_not_found';
+
+export interface ConsentListRequest {
+  userId: string;
 }

@@ -27,7 +27,7 @@ import {
   VerifyPasswordError,
   VerifyPasswordRequest,
 } from './accounts.v1';
-import { ConsentGrantRequest, ConsentKey, ConsentRecord, ConsentSubjects } from './consent.v1';
+import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentRecord, ConsentRevokeError, ConsentSubjects } from './consent.v1';
 
 type Contract<Req, Value, Code extends string = never, Details = never> = { request: Req; value: Value; code: Code; details: Details };
 
@@ -46,6 +46,8 @@ export interface Contracts {
   [AccountsSubjects.ping]: Contract<Record<string, never>, { at: string }>;
   [ConsentSubjects.consentGet]: Contract<ConsentKey, ConsentRecord>;
   [ConsentSubjects.consentGrant]: Contract<ConsentGrantRequest, ConsentRecord>;
+  [ConsentSubjects.consentRevoke]: Contract<ConsentKey, ConsentRecord, ConsentRevokeError>;
+  [ConsentSubjects.consentList]: Contract<ConsentListRequest, ConsentRecord[]>;
   [ConsentSubjects.ping]: Contract<Record<string, never>, { at: string }>;
 }
 

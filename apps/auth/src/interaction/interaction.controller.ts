@@ -8,6 +8,7 @@ import { ResourcesService } from '../oidc/resources.service';
 import { formatUserCode } from '../device/user-code';
 import { Locale, t } from './i18n';
 import { Form, InteractionFlow, str } from './interaction-flow.service';
+import { cancelDetails, isLive } from './cancel-stage';
 import { loginMethods } from './login-methods';
 import { InteractionsService } from './interactions.service';
 import { describeScopes } from './scope-descriptions';
@@ -46,7 +47,8 @@ export class InteractionController {
     const base = await this.flow.pageBase(interaction, req);
     const hint = interaction.request.login_hint;
     // A hint that looks like a phone or an address also fills the code forms (Aitu pre-fills the phone).
-    const prefill = { phone: hint && /^[+\d][\d\s()-]{4,}$/.test(hint) ? hint : undefined, email: hint?.includes('@') ? hint : undefined };
+    const hintedPhone = hint && /^[+\d][\d\s()-]{4,}$/.test(hint) ? hint : undefined;
+    const prefill = { phone: interaction.request.phone ?? hintedPhone, email: hint?.includes('@') ? hint : undefined };
     return this.flow.html(reply, renderLogin({ ...base, methods: loginMethods(base.client), login: hint, ...prefill }));
   }
 
@@ -103,14 +105,25 @@ export class InteractionController {
     const interaction = await this.load(id, req, reply, form);
     if (!interaction || interaction.state !== 'consent') return interaction && this.flow.redirect(reply, interaction);
     const request = interaction.request;
-    if (form.decision !== 'allow') {
-      if (await this.interactions.transition(interaction, 'aborted', { lastError: 'access_denied' })) {
-        return this.authorization.deny(reply, request);
-      }
-      return this.flow.expired(req, reply);
-    }
+    if (form.decision !== 'allow') return this.abort(interaction, req, reply);
     await this.bus.value(ConsentSubjects.consentGrant, { userId: interaction.userId!, clientId: interaction.clientId, scopes: request.scopes });
     return this.flow.finish(interaction, req, reply);
+  }
+
+  /** The cancel button of every step (login, code, profile, consent). */
+  @Post(':id/cancel')
+  async cancel(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const form = (req.body ?? {}) as Form;
+    const interaction = await this.load(id, req, reply, form);
+    if (!interaction) return;
+    return this.abort(interaction, req, reply);
+  }
+
+  /** Ends the interaction where it stands; of a cancel racing a finish, only one wins the transition. */
+  private async abort(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply) {
+    const state = interaction.state;
+    if (!isLive(state) || !(await this.interactions.transition(interaction, 'aborted'))) return this.flow.expired(req, reply);
+    return this.authorization.deny(reply, interaction.request, cancelDetails(interaction, state));
   }
 
   private async showConsent(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply) {

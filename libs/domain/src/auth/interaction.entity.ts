@@ -34,6 +34,8 @@ export interface AuthorizationRequest {
   max_age?: number;
   ui_locales?: string;
   login_hint?: string;
+  /** Aitu's `phone` (`+7XXXXXXXXXX`): pre-fills the phone field, which stays editable. */
+  phone?: string;
   /** Set when the interaction approves a device (RFC 8628) instead of answering a redirect. */
   device_user_code?: string;
   id_token_hint_sub?: string;

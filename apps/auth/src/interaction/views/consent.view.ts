@@ -1,5 +1,5 @@
 import { Locale, t } from '../i18n';
-import { csrfField, esc, layout } from './html';
+import { cancelForm, csrfField, esc, layout } from './html';
 
 export interface ConsentView {
   locale: Locale;
@@ -31,6 +31,7 @@ ${csrfField(v.csrf)}
 <button type="submit" name="decision" value="allow">${esc(t(l, 'consent.allow'))}</button>
 <button type="submit" name="decision" value="deny" class="secondary">${esc(t(l, 'consent.deny'))}</button>
 </div>
-</form>`,
+</form>
+${cancelForm(l, v.interactionId, v.csrf)}`,
   );
 }

@@ -1,3 +1,5 @@
+import { Locale, t } from '../i18n';
+
 /** HTML escaping for text and attribute values; every interpolated value goes through it. */
 export function esc(value: unknown): string {
   return String(value ?? '')
@@ -52,3 +54,11 @@ ul.scopes{padding-left:20px}
 pre{background:#f6f8fa;padding:12px;border-radius:8px;overflow:auto;font-size:.85rem}
 .muted{color:#5b6675;font-size:.9rem}
 `;
+
+/** The way out of any interaction step: back to the client with access_denied and where the user stopped. */
+export function cancelForm(locale: Locale, interactionId: string, csrf: string): string {
+  return `<form method="post" action="/interaction/${esc(interactionId)}/cancel">
+${csrfField(csrf)}
+<button type="submit" name="decision" value="cancel" class="secondary">${esc(t(locale, 'interaction.cancel'))}</button>
+</form>`;
+}

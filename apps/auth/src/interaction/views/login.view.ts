@@ -1,5 +1,5 @@
 import { Locale, t } from '../i18n';
-import { csrfField, esc, layout } from './html';
+import { cancelForm, csrfField, esc, layout } from './html';
 
 export interface LoginView {
   locale: Locale;
@@ -58,6 +58,7 @@ ${csrfField(v.csrf)}
 <p class="sub">${esc(t(l, 'login.subtitle', { client: v.clientName }))}</p>
 ${password}
 ${codes}
-${v.methods.password ? `<p class="muted">${esc(t(l, 'login.noAccount'))} <a href="/interaction/${id}/register">${esc(t(l, 'login.register'))}</a></p>` : ''}`,
+${v.methods.password ? `<p class="muted">${esc(t(l, 'login.noAccount'))} <a href="/interaction/${id}/register">${esc(t(l, 'login.register'))}</a></p>` : ''}
+${cancelForm(l, v.interactionId, v.csrf)}`,
   );
 }

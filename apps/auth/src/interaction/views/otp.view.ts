@@ -1,5 +1,5 @@
 import { Locale, t } from '../i18n';
-import { csrfField, esc, layout } from './html';
+import { cancelForm, csrfField, esc, layout } from './html';
 
 export interface OtpView {
   locale: Locale;
@@ -41,6 +41,7 @@ ${csrfField(v.csrf)}
 <form method="post" action="/interaction/${id}/otp/back">
 ${csrfField(v.csrf)}
 <button type="submit" class="secondary">${esc(t(l, 'otp.change'))}</button>
-</form>`,
+</form>
+${cancelForm(l, v.interactionId, v.csrf)}`,
   );
 }

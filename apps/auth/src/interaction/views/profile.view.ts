@@ -1,5 +1,5 @@
 import { Locale, t } from '../i18n';
-import { csrfField, esc, layout } from './html';
+import { cancelForm, csrfField, esc, layout } from './html';
 
 export interface ProfileView {
   locale: Locale;
@@ -25,6 +25,7 @@ ${csrfField(v.csrf)}
 <label for="family_name">${esc(t(l, 'profile.familyName'))}</label>
 <input type="text" id="family_name" name="family_name" autocomplete="family-name" maxlength="100" value="${esc(v.values?.family_name)}">
 <button type="submit">${esc(t(l, 'profile.submit'))}</button>
-</form>`,
+</form>
+${cancelForm(l, v.interactionId, v.csrf)}`,
   );
 }

@@ -18,6 +18,16 @@ export interface ResponseTarget {
   state?: string;
   response_mode?: string;
   response_type?: string;
+  /** The scope asked for, echoed on every error (Aitu's clients read it there). */
+  scope?: string;
+}
+
+/** Where a user stopped an interaction, sent with access_denied (Aitu's cancel parameters). */
+export interface CancelDetails {
+  stage: string;
+  requestId: string;
+  /** The interaction's last recorded error; left out when there was none. */
+  reason?: string | null;
 }
 
 export interface AuthenticatedUser {
@@ -58,13 +68,15 @@ export class AuthorizationService {
     this.respond(reply, request, await this.responses.issue(client, request, user));
   }
 
-  /** The user said no: access_denied to the client, or to the waiting device. */
-  async deny(reply: FastifyReply, request: AuthorizationRequest): Promise<void> {
+  /** The user said no or cancelled: access_denied to the client with where it happened, or to the waiting device. */
+  async deny(reply: FastifyReply, request: AuthorizationRequest, cancel: CancelDetails): Promise<void> {
     if (request.device_user_code) {
       const denied = await this.devices.decide(request.device_user_code, { status: 'denied' });
       return this.deviceOutcome(reply, request, denied ? 'denied' : 'expired');
     }
-    this.fail(reply, request, new AccessDenied('the user denied the request'));
+    const extra: Record<string, string> = { cancel_stage: cancel.stage, cancel_request_id: cancel.requestId };
+    if (cancel.reason) extra.cancel_reason = cancel.reason;
+    this.fail(reply, { ...request, scope: request.scopes.join(' ') }, new AccessDenied('the user denied the request'), extra);
   }
 
   private async deviceOutcome(reply: FastifyReply, request: AuthorizationRequest, outcome: 'done' | 'denied' | 'expired'): Promise<void> {
@@ -83,8 +95,8 @@ export class AuthorizationService {
   }
 
   /** Sends an error to the client's redirect URI (RFC 6749 4.1.2.1). */
-  fail(reply: FastifyReply, request: ResponseTarget, err: OAuthError): void {
-    this.respond(reply, request, err.body());
+  fail(reply: FastifyReply, request: ResponseTarget, err: OAuthError, extra: Record<string, string> = {}): void {
+    this.respond(reply, request, { ...err.body(), scope: request.scope ?? '', ...extra });
   }
 
   /** Every authorization response carries state and iss (RFC 9207). */

@@ -43,7 +43,7 @@ export class AuthorizeController {
     } catch (caught) {
       const err = caught instanceof BusUnavailableError ? new TemporarilyUnavailable() : caught;
       if (err instanceof OAuthError && ctx.client && ctx.redirectUri) {
-        const target = { redirect_uri: ctx.redirectUri, state: ctx.params.state, response_mode: ctx.responseMode, response_type: ctx.params.response_type };
+        const target = { redirect_uri: ctx.redirectUri, state: ctx.params.state, response_mode: ctx.responseMode, response_type: ctx.params.response_type, scope: ctx.params.scope };
         this.authorization.fail(reply, target, err);
         return;
       }

@@ -151,6 +151,15 @@ export class GrantsService {
     await this.db.query(`UPDATE auth.grants SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, reason]);
   }
 
+  /** Revokes every live grant of the user for the client (a withdrawn consent); answers how many. */
+  async revokeUserClientGrants(userId: string, clientId: string, reason: string): Promise<number> {
+    const result = await this.db.query(
+      `UPDATE auth.grants SET revoked_at = now(), revoked_reason = $3 WHERE user_id = $1 AND client_id = $2 AND revoked_at IS NULL RETURNING id`,
+      [userId, clientId, reason],
+    );
+    return updatedRows(result).length;
+  }
+
   async isGrantActive(id: string): Promise<boolean> {
     const rows: Array<{ revoked_at: Date | null }> = await this.db.query(`SELECT revoked_at FROM auth.grants WHERE id = $1`, [id]);
     return rows.length === 1 && rows[0].revoked_at === null;

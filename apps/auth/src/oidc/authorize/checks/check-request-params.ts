@@ -36,7 +36,9 @@ export function checkMaxAge(ctx: AuthorizeContext): void {
 
 /** Hints that shape the pages and the ID token; accepted as given (within sane lengths). */
 export function checkHints(ctx: AuthorizeContext): void {
-  const { ui_locales, login_hint, claims_locales, display, acr_values } = ctx.params;
+  const { ui_locales, login_hint, claims_locales, display, acr_values, phone } = ctx.params;
+  // Only a pre-fill: what does not look like an international number is dropped rather than refused.
+  if (phone !== undefined && /^\+\d{7,15}$/.test(phone)) ctx.request.phone = phone;
   if (ui_locales !== undefined) ctx.request.ui_locales = ui_locales.slice(0, 200);
   if (login_hint !== undefined) ctx.request.login_hint = login_hint.slice(0, 200);
   if (claims_locales !== undefined) ctx.request.claims_locales = claims_locales.slice(0, 200);

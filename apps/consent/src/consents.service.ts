@@ -1,3 +1,4 @@
+import { EventPublisher } from '@idp/bus';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -12,7 +13,10 @@ interface ConsentRow {
 
 @Injectable()
 export class ConsentsService {
-  constructor(@InjectDataSource('consent') private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource('consent') private readonly db: DataSource,
+    private readonly events: EventPublisher,
+  ) {}
 
   async get(userId: string, clientId: string): Promise<ConsentRecord> {
     const rows: ConsentRow[] = await this.db.query(
@@ -34,6 +38,7 @@ export class ConsentsService {
        RETURNING user_id, client_id, scopes, granted_at`,
       [String(userId), String(clientId), clean],
     );
+    this.events.publish('consent.granted', { sub: String(userId), client_id: String(clientId), scopes: clean });
     return this.view(rows[0]);
   }
 
@@ -54,7 +59,9 @@ export class ConsentsService {
     );
     // TypeORM answers a DELETE ... RETURNING as [rows, count].
     const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : []) as ConsentRow[];
-    return rows[0] ? this.view(rows[0]) : null;
+    if (!rows[0]) return null;
+    this.events.publish('consent.revoked', { sub: String(userId), client_id: String(clientId) });
+    return this.view(rows[0]);
   }
 
   private view(row: ConsentRow): ConsentRecord {

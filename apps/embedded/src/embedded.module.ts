@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, loggerModule } from '@idp/config';
-import { BusModule } from '@idp/bus';
+import { BusModule, EventsModule } from '@idp/bus';
 import { AuthModule } from '../../auth/src/auth.module';
 import { AccountsModule } from '../../accounts/src/accounts.module';
 import { ConsentModule } from '../../consent/src/consent.module';
@@ -14,6 +14,7 @@ export class EmbeddedModule {
       imports: [
         ConfigModule.forRoot(config),
         BusModule.forRoot(config),
+        EventsModule.forRoot(config),
         loggerModule(config),
         AuthModule.register({ demo: config.demo, devOutbox: config.devOutbox }),
         AccountsModule,

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
 import { ConfigModule, bootConfig, loggerModule } from '@idp/config';
+import { EventsModule } from './events';
 import { natsOptions } from './nats-bus.client';
 
 @Module({})
@@ -14,7 +15,7 @@ class BusServiceRoot {}
  */
 export async function runBusService(name: 'accounts' | 'consent', feature: Type<unknown>): Promise<void> {
   const config = bootConfig(name);
-  const root: DynamicModule = { module: BusServiceRoot, imports: [ConfigModule.forRoot(config), loggerModule(config), feature] };
+  const root: DynamicModule = { module: BusServiceRoot, imports: [ConfigModule.forRoot(config), loggerModule(config), EventsModule.forRoot(config), feature] };
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(root, {
     transport: Transport.NATS,
     options: { ...natsOptions(config.natsUrl!), queue: name },

@@ -2,3 +2,4 @@ export * from './reply';
 export * from './accounts.v1';
 export * from './consent.v1';
 export * from './subjects';
+export * from './events.v1';

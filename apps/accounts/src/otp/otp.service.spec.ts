@@ -1,3 +1,4 @@
+import { InProcessEventPublisher } from '@idp/bus';
 import { PGlite } from '@electric-sql/pglite';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@idp/config';
@@ -50,7 +51,7 @@ describe('OtpService', () => {
     clock = new ManualClock();
     sent = [];
     const delivery = { deliver: (m: OutgoingMessage) => sent.push(m) } as unknown as DeliveryService;
-    users = new UsersService(db.getRepository(UserEntity), config);
+    users = new UsersService(db.getRepository(UserEntity), config, new InProcessEventPublisher());
     otp = new OtpService(db, config, clock, delivery, users);
   });
 

@@ -1,3 +1,4 @@
+import { EventPublisher } from '@idp/bus';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -20,6 +21,7 @@ export class UsersService {
   constructor(
     @InjectRepository(UserEntity, 'accounts') private readonly users: Repository<UserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: EventPublisher,
   ) {
     this.decoyHash = bcrypt.hash('decoy-password-for-unknown-logins', config.bcryptCost);
   }
@@ -63,6 +65,7 @@ export class UsersService {
       if (taken) return fail(taken, `${taken.replace('_taken', '')} is already registered`);
       throw err;
     }
+    this.events.publish('user.registered', { sub: user.id, method: req.verified ? 'admin' : 'password' });
     return ok(this.view(user));
   }
 
@@ -109,9 +112,11 @@ export class UsersService {
     if (!/^[0-9a-f-]{36}$/.test(String(req.sub))) return fail('not_found', 'no such user');
     const user = await this.users.findOne({ where: { id: req.sub } });
     if (!user) return fail('not_found', 'no such user');
+    const wasLocked = !!user.lockedAt;
     if (typeof req.locked === 'boolean') user.lockedAt = req.locked ? (user.lockedAt ?? new Date()) : null;
     if (typeof req.password_change_required === 'boolean') user.passwordChangeRequired = req.password_change_required;
     await this.users.save(user);
+    if (wasLocked !== !!user.lockedAt) this.events.publish(user.lockedAt ? 'user.locked' : 'user.unlocked', { sub: user.id });
     return ok(this.summary(user));
   }
 
@@ -141,7 +146,7 @@ export class UsersService {
     const column = channel === 'sms' ? 'phone' : 'email';
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.users.manager.transaction(async (tx) => {
+        const outcome = await this.users.manager.transaction(async (tx) => {
           const [owner] = await tx.query(`SELECT id, ${column}_verified AS verified FROM accounts.users WHERE ${column} = $1 FOR UPDATE`, [destination]);
           if (owner?.verified) return { sub: owner.id as string, created: false };
           if (owner) await tx.query(`UPDATE accounts.users SET ${column} = NULL, ${column}_verified = false, updated_at = now() WHERE id = $1`, [owner.id]);
@@ -149,6 +154,8 @@ export class UsersService {
           await tx.query(`INSERT INTO accounts.users (id, login, ${column}, ${column}_verified) VALUES ($1, $2, $3, true)`, [id, generatedLogin(), destination]);
           return { sub: id, created: true };
         });
+        if (outcome.created) this.events.publish('user.registered', { sub: outcome.sub, method: 'otp' });
+        return outcome;
       } catch (err) {
         // Two first sign-ins with the same identifier at once: the loser finds the winner's account.
         if (attempt < 2 && this.uniqueViolation(err)) continue;

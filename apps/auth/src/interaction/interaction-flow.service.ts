@@ -1,3 +1,4 @@
+import { EventPublisher } from '@idp/bus';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InteractionEntity } from '@idp/domain';
@@ -30,6 +31,7 @@ export class InteractionFlow {
     private readonly sessions: SessionsService,
     private readonly authorization: AuthorizationService,
     private readonly clients: ClientsService,
+    private readonly events: EventPublisher,
   ) {}
 
   /** The interaction, if it is live and this browser's; on a POST also the CSRF token must match. */
@@ -64,6 +66,7 @@ export class InteractionFlow {
    */
   async signedIn(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
     const session = await this.sessions.start(reply, userId, amr);
+    this.events.publish('user.login_succeeded', { sub: userId, client_id: interaction.clientId, amr });
     const user = { userId, sessionId: session.id, authTime: session.authTime, amr, otp: null };
     if (askProfile) {
       const moved = await this.interactions.transition(interaction, 'profile', user);

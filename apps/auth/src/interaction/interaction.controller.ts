@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BusClient } from '@idp/bus';
+import { BusClient, EventPublisher } from '@idp/bus';
 import { AccountsSubjects, ConsentSubjects, CreateUserError } from '@idp/contracts';
 import { InteractionEntity } from '@idp/domain';
 import { AuthorizationService } from '../oidc/authorize/authorization.service';
@@ -35,6 +35,7 @@ export class InteractionController {
     private readonly resources: ResourcesService,
     private readonly bus: BusClient,
     private readonly throttle: PasswordThrottleService,
+    private readonly events: EventPublisher,
   ) {}
 
   @Get(':id')
@@ -78,6 +79,7 @@ export class InteractionController {
     if (!reply_.ok) {
       await this.throttle.failed(str(form.username), req.ip);
       await this.interactions.recordError(interaction, 'invalid_credentials');
+      this.events.publish('user.login_failed', { client_id: interaction.clientId, reason: 'invalid_credentials' });
       return this.flow.html(reply, renderLogin({ ...base, methods, login: str(form.username), failed: true }), 401);
     }
     return this.flow.signedIn(interaction, req, reply, reply_.value.sub, ['pwd']);

@@ -1,3 +1,4 @@
+import { EventPublisher } from '@idp/bus';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +16,7 @@ export class SessionsService {
   constructor(
     @InjectRepository(SsoSessionEntity, 'auth') private readonly sessions: Repository<SsoSessionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: EventPublisher,
   ) {}
 
   private get secure(): boolean {
@@ -59,13 +61,17 @@ export class SessionsService {
   async endAllFor(userId: string): Promise<SsoSessionEntity[]> {
     const live = await this.sessions.find({ where: { userId, endedAt: IsNull() } });
     if (live.length) await this.sessions.update({ userId, endedAt: IsNull() }, { endedAt: new Date() });
+    for (const s of live) this.events.publish('session.ended', { sid: s.id, sub: userId, reason: 'ended by an administrator' });
     return live;
   }
 
   /** Ends the browser's session (if any) and clears its cookie; answers the session that ended. */
   async end(req: FastifyRequest, reply: FastifyReply): Promise<SsoSessionEntity | null> {
     const session = await this.current(req);
-    if (session) await this.sessions.update({ id: session.id }, { endedAt: new Date() });
+    if (session) {
+      await this.sessions.update({ id: session.id }, { endedAt: new Date() });
+      this.events.publish('session.ended', { sid: session.id, sub: session.userId, reason: 'logout' });
+    }
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return session;
   }

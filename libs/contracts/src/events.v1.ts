@@ -1,0 +1,28 @@
+/**
+ * Domain events, published on NATS JetStream (stream IDP_EVENTS) in distributed mode so other
+ * services can consume them; in embedded mode they stay in the process. The subject is
+ * `idp.events.<type>`: never a bus subject (`consent.v1...`), which the stream would otherwise swallow.
+ */
+export interface DomainEvents {
+  'user.registered': { sub: string; method: 'password' | 'otp' | 'admin' };
+  'user.locked': { sub: string };
+  'user.unlocked': { sub: string };
+  'user.login_succeeded': { sub: string; client_id: string; amr: string[] };
+  'user.login_failed': { client_id: string; reason: string };
+  'consent.granted': { sub: string; client_id: string; scopes: string[] };
+  'consent.revoked': { sub: string; client_id: string };
+  'session.ended': { sid: string; sub: string; reason: string };
+}
+
+export type DomainEventType = keyof DomainEvents;
+
+export interface DomainEvent<T extends DomainEventType = DomainEventType> {
+  id: string;
+  type: T;
+  at: string;
+  data: DomainEvents[T];
+}
+
+export const EVENT_STREAM = 'IDP_EVENTS';
+export const EVENT_SUBJECT_PREFIX = 'idp.events.';
+export const EVENT_SUBJECTS = ['idp.events.>'];

@@ -146,18 +146,9 @@ export interface PhoneResolveRequest {
 export type PhoneResolveError = 'invalid_input' | 'not_found';
 
 /** What an administrator sees of an account. */
-export interface UserSummary {
-  id: string;
-  login: string;
-  email: string | null;
-  email_verified: boolean;
-  phone_number: string | null;
-  phone_number_verified: boolean;
-  given_name: string | null;
-  family_name: string | null;
+export interface UserSummary extends CreatedUser {
   locked: boolean;
   password_change_required: boolean;
-  created_at: string;
 }
 
 export interface UserSearchRequest {

@@ -121,20 +121,9 @@ export class UsersService {
   }
 
   private summary(u: UserEntity): UserSummary {
-    return {
-      id: u.id,
-      login: u.login,
-      email: u.email,
-      email_verified: u.emailVerified,
-      phone_number: u.phone,
-      phone_number_verified: u.phoneVerified,
-      given_name: u.givenName,
-      family_name: u.familyName,
-      locked: !!u.lockedAt,
-      password_change_required: u.passwordChangeRequired,
-      created_at: new Date(u.createdAt).toISOString(),
-    };
+    return { ...this.view(u), locked: !!u.lockedAt, password_change_required: u.passwordChangeRequired };
   }
+
 
   /**
    * The account a confirmed phone or e-mail signs in to: the one it is verified on, or a new one.

@@ -71,6 +71,24 @@ describe('distributed mode: request parameters, claims, signed UserInfo, CORS an
     expect((await finish(checks)).claims().sub).toBeDefined();
   });
 
+  it('response_type=none, max_age=0 and an id_token_hint with prompt=none behave on both instances', async () => {
+    await topology.admin.call('PATCH', `/admin/clients/${registered.client_id}`, { grant_types: ['authorization_code', 'implicit'], response_types: ['code', 'none', 'id_token'] });
+    const none = new issuer.Client({ client_id: registered.client_id, client_secret: registered.client_secret, redirect_uris: [rp.redirectUri], response_types: ['none'] });
+    await page.goto(none.authorizationUrl({ scope: 'openid', response_type: 'none', state: 'state-none-1' }).replace(topology.authA, topology.authB));
+    await page.waitForURL((u) => u.toString().startsWith(rp.redirectUri));
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ state: 'state-none-1', iss: topology.authA });
+
+    const checks = await authorize({ max_age: '0' });
+    await page.waitForSelector('input[autocomplete="current-password"]');
+    await page.fill('input[autocomplete="username"]', 'aliya');
+    await page.fill('input[autocomplete="current-password"]', 'aliya-password-1');
+    await page.click('button[type="submit"]');
+    const tokens = await finish(checks);
+
+    const silent = await authorize({ prompt: 'none', id_token_hint: tokens.id_token! }, topology.authB);
+    expect((await finish(silent)).claims().sub).toBe(tokens.claims().sub);
+  });
+
   it('signs UserInfo on instance B and releases the profile and e-mail claims, without empty values', async () => {
     const checks = await authorize({});
     const tokens = await finish(checks);

@@ -28,10 +28,15 @@ export class RevocationsService {
   }
 
   /** A verified access token is active unless its jti was revoked or its grant was. */
+  /** True when this access token was revoked on its own (by jti). */
+  async isDenied(jti: string): Promise<boolean> {
+    const denied: unknown[] = await this.db.query(`SELECT 1 FROM auth.revoked_access_tokens WHERE jti = $1`, [jti]);
+    return denied.length > 0;
+  }
+
   async isAccessTokenActive(payload: JWTPayload): Promise<boolean> {
     if (typeof payload.jti !== 'string') return false;
-    const denied: unknown[] = await this.db.query(`SELECT 1 FROM auth.revoked_access_tokens WHERE jti = $1`, [payload.jti]);
-    if (denied.length) return false;
+    if (await this.isDenied(payload.jti)) return false;
     if (payload.gid === undefined) return true;
     return typeof payload.gid === 'string' && this.grants.isGrantActive(payload.gid);
   }

@@ -108,7 +108,7 @@ export class InteractionController {
     if (!interaction || interaction.state !== 'consent') return interaction && this.flow.redirect(reply, interaction);
     const request = interaction.request;
     if (form.decision !== 'allow') return this.abort(interaction, req, reply);
-    await this.bus.value(ConsentSubjects.consentGrant, { userId: interaction.userId!, clientId: interaction.clientId, scopes: request.scopes });
+    await this.bus.value(ConsentSubjects.consentGrant, { userId: interaction.userId!, clientId: interaction.clientId, scopes: request.scopes, resource: request.resource ?? null });
     return this.flow.finish(interaction, req, reply);
   }
 

@@ -7,6 +7,7 @@ import { TokenSetService } from '../token/token-set.service';
 import { GrantRow, GrantsService } from '../tokens/grants.service';
 import { TokenIssuerService } from '../tokens/token-issuer.service';
 import type { AuthenticatedUser } from './authorization.service';
+import { grantClaims } from '../tokens/grant-claims';
 
 /**
  * What the authorization endpoint hands back for each response type (OAuth 2.0 Multiple Response
@@ -34,6 +35,7 @@ export class AuthorizationResponseService {
       amr: user.amr,
       acr: request.acr_values?.split(' ')[0] ?? null,
       resource: request.resource ?? null,
+      bin: request.bin ?? null,
     };
 
     let grant: GrantRow;
@@ -60,10 +62,10 @@ export class AuthorizationResponseService {
 
     if (parts.includes('id_token')) {
       // Without an access token the client cannot ask UserInfo, so the claims travel in the ID token (Core 5.4).
-      let extraClaims: Record<string, unknown> | undefined;
+      let extraClaims: Record<string, unknown> = grantClaims(newGrant, request.scopes);
       if (!out.access_token) {
         const { sub: _local, ...claims } = await this.bus.value(AccountsSubjects.claimsGet, { sub: user.userId, scopes: request.scopes });
-        extraClaims = claims;
+        extraClaims = { ...claims, ...extraClaims };
       }
       out.id_token = await this.issuer.idToken({
         client,

@@ -85,6 +85,10 @@ import { RegistrationController } from './registration/registration.controller';
 import { RegistrationTokensService } from './registration/registration-tokens.service';
 import { SessionsService } from './sessions/sessions.service';
 import { ConsentUsageService } from './consent/consent-usage.service';
+import { IinStep } from './interaction/iin-step.service';
+import { IinStepController } from './interaction/iin-step.controller';
+import { PartnerEntry } from './interaction/partner-entry.service';
+import { TrustedPhoneController } from './partner/trusted-phone.controller';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -139,6 +143,8 @@ export class AuthModule {
         HealthController,
         MetricsController,
         AssetsController,
+        IinStepController,
+        TrustedPhoneController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
       ],
@@ -175,6 +181,8 @@ export class AuthModule {
         outbound,
         DemoSetupService,
         ConsentUsageService,
+        IinStep,
+        PartnerEntry,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

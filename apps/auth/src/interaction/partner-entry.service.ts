@@ -5,6 +5,7 @@ import { AccountsSubjects, ConsentSubjects, PhoneSignInError, TrustedPhoneConsum
 import { AuthorizationRequest } from '@idp/domain';
 import { ClientsService } from '../oidc/clients/clients.service';
 import { SessionsService } from '../sessions/sessions.service';
+import { BackchannelLogoutService } from '../logout/backchannel-logout.service';
 import { pickLocale } from './i18n';
 import { InteractionFlow } from './interaction-flow.service';
 import { InteractionsService } from './interactions.service';
@@ -37,6 +38,7 @@ export class PartnerEntry {
     private readonly flow: InteractionFlow,
     private readonly sessions: SessionsService,
     private readonly clients: ClientsService,
+    private readonly backchannel: BackchannelLogoutService,
   ) {}
 
   /**
@@ -53,9 +55,15 @@ export class PartnerEntry {
     if (!account.ok) return this.startAtCodeStep(req, reply, request, SIGN_IN_REASONS[account.code]);
     // Whoever was signed in in this browser before is not the person the partner vouched for.
     const current = await this.sessions.current(req);
-    if (current && current.userId !== account.value.sub) await this.sessions.end(req, reply);
+    if (current && current.userId !== account.value.sub) await this.endSession(req, reply);
     const interaction = await this.interactions.start(reply, request, 'login');
     await this.flow.signedIn(interaction, req, reply, account.value.sub, ['otp'], account.value.created);
+  }
+
+  /** Ends the browser's SSO session as a logout does: its clients hear of it by back-channel logout. */
+  async endSession(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const ended = await this.sessions.end(req, reply);
+    if (ended) await this.backchannel.sessionEnded(ended.id, ended.userId);
   }
 
   /** True when the browser's session belongs to an account whose phone is not the hinted one. */

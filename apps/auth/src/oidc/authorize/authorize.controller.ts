@@ -70,7 +70,7 @@ export class AuthorizeController {
     }
     // Aitu: a phone hint for someone else ends the browser's session; the person starts again at the code step.
     if (found && (await this.partner.sessionIsForAnotherPhone(found.userId, request))) {
-      await this.sessions.end(req, reply);
+      await this.partner.endSession(req, reply);
       if (!request.prompt.includes('none')) return this.partner.startAtCodeStep(req, reply, request);
       found = null;
     }

@@ -8,6 +8,7 @@ import { GrantRow, GrantsService } from '../tokens/grants.service';
 import { TokenIssuerService } from '../tokens/token-issuer.service';
 import type { AuthenticatedUser } from './authorization.service';
 import { grantClaims } from '../tokens/grant-claims';
+import { ConsentUsageService } from '../../consent/consent-usage.service';
 
 /**
  * What the authorization endpoint hands back for each response type (OAuth 2.0 Multiple Response
@@ -20,6 +21,7 @@ export class AuthorizationResponseService {
     private readonly issuer: TokenIssuerService,
     private readonly tokens: TokenSetService,
     private readonly bus: BusClient,
+    private readonly usage: ConsentUsageService,
   ) {}
 
   async issue(client: Client, request: AuthorizationRequest, user: AuthenticatedUser): Promise<Record<string, string>> {
@@ -58,6 +60,7 @@ export class AuthorizationResponseService {
         authTime: user.authTime,
       });
       Object.assign(out, { access_token: at.token, token_type: 'Bearer', expires_in: String(at.expiresIn) });
+      this.usage.touch(user.userId, client.clientId);
     }
 
     if (parts.includes('id_token')) {

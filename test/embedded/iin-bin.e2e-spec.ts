@@ -141,6 +141,20 @@ describe('iin, iin_signature and bin (Aitu)', () => {
     expect(params(out)).toMatchObject({ error: 'access_denied', cancel_stage: 'iin', cancel_reason: 'iin_taken' });
   });
 
+  it('a signed-in user without an IIN meets the step on the next request; prompt=none answers interaction_required', async () => {
+    const { browser, page } = await signIn(gov, {}, 'openid');
+    expect(page.location).toMatch(/^https:\/\/gov\.example\/cb\?code=/);
+    const iin = makeIin('900113', 1);
+    const silent = await browser.follow(url(gov, { iin, iin_signature: sign(iin), prompt: 'none' }));
+    expect(params(silent)).toMatchObject({ error: 'interaction_required', error_description: 'the user must confirm the IIN' });
+    const step = await browser.follow(url(gov, { iin, iin_signature: sign(iin) }));
+    expect(step.url).toMatch(/\/iin$/);
+    const out = await browser.submit(step, '/iin', {});
+    expect((await claims(gov, out)).userinfo.iin).toBe(iin);
+    const quiet = await browser.follow(url(gov, { iin, iin_signature: sign(iin), prompt: 'none' }));
+    expect(params(quiet).code).toBeTruthy();
+  });
+
   it('a tampered signature is invalid_request', async () => {
     const iin = makeIin('900109', 1);
     const other = makeIin('900110', 1);

@@ -60,7 +60,11 @@ export class AuthorizeController {
     }
   }
 
-  /** A live session is reused unless prompt=login or max_age says it is too old; then consent, then the code. */
+  /**
+   * A partner's otp_confirmation signs the phone in first; a phone hint for another phone ends the
+   * session. A live session is reused unless prompt=login or max_age says it is too old; then the
+   * IIN step, consent, and the code.
+   */
   private async decide(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, ctx: AuthorizeContext): Promise<void> {
     let found = await this.sessions.current(req);
     const confirmation = ctx.params.otp_confirmation;

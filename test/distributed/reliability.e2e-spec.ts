@@ -30,6 +30,8 @@ describe('distributed mode: concurrency and faults', () => {
     const browser = new Browserless(topology.authA);
     let page = await browser.follow(`/connect/authorize?${new URLSearchParams({ client_id: client.client_id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid offline_access', state: 'state-12345' })}`);
     page = await browser.submit(page, '/login', { username: 'ruslan', password: 'ruslan-password-1' });
+    // offline_access needs the user's consent once, even for a first-party client.
+    if (page.body.includes('/consent"')) page = await browser.submit(page, '/consent', {}, 'allow');
     return new URL(page.location!).searchParams.get('code')!;
   }
 

@@ -71,7 +71,7 @@ describe('an administrator revokes a consent', () => {
     expect(listed.status).toBe(200);
     expect(listed.json.map((c: { client_id: string }) => c.client_id).sort()).toEqual([app.client_id, other.client_id].sort());
     const row = listed.json.find((c: { client_id: string }) => c.client_id === app.client_id);
-    expect(Object.keys(row).sort()).toEqual(['client_id', 'granted_at', 'scopes']);
+    expect(Object.keys(row).sort()).toEqual(['client_id', 'granted_at', 'last_used_at', 'resources', 'scopes']);
     expect(row.scopes).toEqual(['offline_access', 'openid', 'profile']);
     expect(Date.parse(row.granted_at)).toBeGreaterThan(Date.now() - 60_000);
 

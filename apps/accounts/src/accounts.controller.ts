@@ -1,11 +1,12 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { APP_CONFIG, AppConfig } from '@idp/config';
-import { AccountsSubjects, ClaimsRequest, CreateUserRequest, OtpSendRequest, OtpVerifyRequest, OutboxListRequest, PhoneResolveRequest, UpdateProfileRequest, VerifyPasswordRequest, fail, ok, UserAdminUpdateRequest, UserSearchRequest } from '@idp/contracts';
+import { AccountsSubjects, ClaimsRequest, CreateUserRequest, OtpSendRequest, OtpVerifyRequest, OutboxListRequest, PhoneResolveRequest, UpdateProfileRequest, VerifyPasswordRequest, fail, ok, UserAdminUpdateRequest, UserSearchRequest, PhoneSignInRequest, IinSetRequest } from '@idp/contracts';
 import { OutboxService } from './delivery/outbox.service';
 import { OtpService } from './otp/otp.service';
 import { normaliseEmail, normalisePhone } from './users/identifiers';
 import { UsersService } from './users/users.service';
+import { IinService } from './users/iin.service';
 
 /** The accounts service's bus surface; every reply is a typed BusReply. */
 @Controller()
@@ -15,6 +16,7 @@ export class AccountsController {
     private readonly otp: OtpService,
     private readonly outbox: OutboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly iin: IinService,
   ) {}
 
   @MessagePattern(AccountsSubjects.userCreate)
@@ -75,6 +77,24 @@ export class AccountsController {
     if (!phone) return fail('invalid_input', 'phone: not a valid phone number');
     const sub = await this.users.ownerOf('sms', phone);
     return sub ? ok({ sub }) : fail('not_found', 'no account has this phone number verified');
+  }
+
+  /**
+   * A phone a partner confirmed (trusted phone): like a confirmed SMS code, it signs in to the
+   * account the phone is verified on, or registers one with it verified.
+   */
+  @MessagePattern(AccountsSubjects.phoneSignIn)
+  async phoneSignIn(@Payload() req: PhoneSignInRequest) {
+    const phone = normalisePhone(String(req.phone ?? ''), this.config.phoneRegion);
+    if (!phone) return fail('invalid_input', 'phone: not a valid phone number');
+    const account = await this.users.signInWithIdentifier('sms', phone);
+    if (await this.users.isLocked(account.sub)) return fail('locked', 'the account is locked');
+    return ok(account);
+  }
+
+  @MessagePattern(AccountsSubjects.iinSet)
+  setIin(@Payload() req: IinSetRequest) {
+    return this.iin.set(String(req.sub ?? ''), String(req.iin ?? ''));
   }
 
   @MessagePattern(AccountsSubjects.ping)

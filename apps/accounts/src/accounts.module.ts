@@ -8,6 +8,7 @@ import { DeliveryService } from './delivery/delivery.service';
 import { OutboxService } from './delivery/outbox.service';
 import { OtpService } from './otp/otp.service';
 import { UsersService } from './users/users.service';
+import { IinService } from './users/iin.service';
 
 /** Users, identifiers, credentials and one-time codes. Reached only over the bus. */
 @Module({
@@ -15,6 +16,6 @@ import { UsersService } from './users/users.service';
     DatabaseModule.forApp({ schema: 'accounts', entities: [UserEntity], migrations: ACCOUNTS_MIGRATIONS }),
   ],
   controllers: [AccountsController],
-  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService],
+  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService],
 })
 export class AccountsModule {}

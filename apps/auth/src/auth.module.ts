@@ -45,6 +45,7 @@ import { PartnerGrants1763930000000 } from './migrations/1763930000000-partner-g
 import { ResourceIndicators1763931000000 } from './migrations/1763931000000-resource-indicators';
 import { KeyRotation1763920000000 } from './migrations/1763920000000-key-rotation';
 import { Registration1763921000000 } from './migrations/1763921000000-registration';
+import { PartnerHints1764400000000 } from './migrations/1764400000000-partner-hints';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizationResponseService } from './oidc/authorize/authorization-response.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
@@ -83,6 +84,11 @@ import { InitialAccessTokensService } from './registration/initial-access-tokens
 import { RegistrationController } from './registration/registration.controller';
 import { RegistrationTokensService } from './registration/registration-tokens.service';
 import { SessionsService } from './sessions/sessions.service';
+import { ConsentUsageService } from './consent/consent-usage.service';
+import { IinStep } from './interaction/iin-step.service';
+import { IinStepController } from './interaction/iin-step.controller';
+import { PartnerEntry } from './interaction/partner-entry.service';
+import { TrustedPhoneController } from './partner/trusted-phone.controller';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -111,7 +117,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, PartnerHints1764400000000],
         }),
       ],
       controllers: [
@@ -137,6 +143,8 @@ export class AuthModule {
         HealthController,
         MetricsController,
         AssetsController,
+        IinStepController,
+        TrustedPhoneController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
       ],
@@ -172,6 +180,9 @@ export class AuthModule {
         grantRegistry,
         outbound,
         DemoSetupService,
+        ConsentUsageService,
+        IinStep,
+        PartnerEntry,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

@@ -1,11 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentSubjects, fail, ok } from '@idp/contracts';
+import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentSubjects, ConsentTouchRequest, TrustedPhoneConsumeRequest, TrustedPhoneIssueRequest, fail, ok } from '@idp/contracts';
 import { ConsentsService } from './consents.service';
+import { TrustedPhonesService } from './trusted-phone/trusted-phones.service';
 
 @Controller()
 export class ConsentController {
-  constructor(private readonly consents: ConsentsService) {}
+  constructor(
+    private readonly consents: ConsentsService,
+    private readonly trustedPhones: TrustedPhonesService,
+  ) {}
 
   @MessagePattern(ConsentSubjects.consentGet)
   async get(@Payload() req: ConsentKey) {
@@ -14,7 +18,7 @@ export class ConsentController {
 
   @MessagePattern(ConsentSubjects.consentGrant)
   async grant(@Payload() req: ConsentGrantRequest) {
-    return ok(await this.consents.grant(req.userId, req.clientId, Array.isArray(req.scopes) ? req.scopes : []));
+    return ok(await this.consents.grant(req.userId, req.clientId, Array.isArray(req.scopes) ? req.scopes : [], req.resource));
   }
 
   @MessagePattern(ConsentSubjects.consentRevoke)
@@ -26,6 +30,21 @@ export class ConsentController {
   @MessagePattern(ConsentSubjects.consentList)
   async list(@Payload() req: ConsentListRequest) {
     return ok(await this.consents.list(req.userId));
+  }
+
+  @MessagePattern(ConsentSubjects.consentTouch)
+  async touch(@Payload() req: ConsentTouchRequest) {
+    return ok({ touched: await this.consents.touch(req.userId, req.clientId) });
+  }
+
+  @MessagePattern(ConsentSubjects.trustedPhoneIssue)
+  async issueTrustedPhone(@Payload() req: TrustedPhoneIssueRequest) {
+    return ok(await this.trustedPhones.issue(String(req.clientId), String(req.phone)));
+  }
+
+  @MessagePattern(ConsentSubjects.trustedPhoneConsume)
+  consumeTrustedPhone(@Payload() req: TrustedPhoneConsumeRequest) {
+    return this.trustedPhones.consume(String(req.clientId), String(req.phone), String(req.secret));
   }
 
   @MessagePattern(ConsentSubjects.ping)

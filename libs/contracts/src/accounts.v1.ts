@@ -12,6 +12,8 @@ export const AccountsSubjects = {
   userSearch: 'accounts.v1.user.search',
   userAdminUpdate: 'accounts.v1.user.admin_update',
   ping: 'accounts.v1.health.ping',
+  phoneSignIn: 'accounts.v1.phone.sign_in',
+  iinSet: 'accounts.v1.iin.set',
 } as const;
 
 export interface CreateUserRequest {
@@ -163,3 +165,16 @@ export interface UserAdminUpdateRequest {
   password_change_required?: boolean;
 }
 export type UserAdminUpdateError = 'not_found';
+
+/** A phone a partner confirmed (trusted phone): signs in to its account, or registers one with it verified. */
+export interface PhoneSignInRequest {
+  phone: string;
+}
+export type PhoneSignInError = 'invalid_input' | 'locked';
+
+/** Sets the account's IIN once; it is then an identifier, unique across accounts. */
+export interface IinSetRequest {
+  sub: string;
+  iin: string;
+}
+export type IinSetError = 'not_found' | 'invalid_input' | 'iin_taken' | 'iin_already_set';

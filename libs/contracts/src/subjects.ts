@@ -26,8 +26,13 @@ import {
   UpdateProfileRequest,
   VerifyPasswordError,
   VerifyPasswordRequest,
+  PhoneSignInRequest,
+  PhoneSignInError,
+  IinSetRequest,
+  IinSetError,
 } from './accounts.v1';
 import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentRecord, ConsentRevokeError, ConsentSubjects } from './consent.v1';
+import { ConsentTouchRequest, TrustedPhoneConsumeError, TrustedPhoneConsumeRequest, TrustedPhoneIssueRequest, TrustedPhoneSecret } from './consent.v1';
 
 type Contract<Req, Value, Code extends string = never, Details = never> = { request: Req; value: Value; code: Code; details: Details };
 
@@ -49,6 +54,11 @@ export interface Contracts {
   [ConsentSubjects.consentRevoke]: Contract<ConsentKey, ConsentRecord, ConsentRevokeError>;
   [ConsentSubjects.consentList]: Contract<ConsentListRequest, ConsentRecord[]>;
   [ConsentSubjects.ping]: Contract<Record<string, never>, { at: string }>;
+  [AccountsSubjects.phoneSignIn]: Contract<PhoneSignInRequest, { sub: string; created: boolean }, PhoneSignInError>;
+  [AccountsSubjects.iinSet]: Contract<IinSetRequest, { sub: string }, IinSetError>;
+  [ConsentSubjects.consentTouch]: Contract<ConsentTouchRequest, { touched: boolean }>;
+  [ConsentSubjects.trustedPhoneIssue]: Contract<TrustedPhoneIssueRequest, TrustedPhoneSecret>;
+  [ConsentSubjects.trustedPhoneConsume]: Contract<TrustedPhoneConsumeRequest, { phone: string }, TrustedPhoneConsumeError>;
 }
 
 export type Subject = keyof Contracts;

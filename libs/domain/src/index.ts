@@ -9,3 +9,4 @@ export * from './auth/authorization-code.entity';
 export * from './auth/refresh-token.entity';
 export * from './accounts/user.entity';
 export * from './consent/consent.entity';
+export * from './kz/kz-identifiers';

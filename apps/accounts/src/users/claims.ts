@@ -36,5 +36,6 @@ export function claimsFor(user: UserEntity, scopes: string[]): Record<string, un
     claims.phone_number = user.phone;
     claims.phone_number_verified = user.phoneVerified;
   }
+  if (scopes.includes('iin')) put('iin', user.iin);
   return claims;
 }

@@ -9,7 +9,7 @@ const toHttp = {
   consent_not_found: () => new NotFoundError('consent'),
 } satisfies Record<ConsentRevokeError, () => Error>;
 
-const view = (c: ConsentRecord) => ({ client_id: c.clientId, scopes: c.scopes, granted_at: c.grantedAt });
+const view = (c: ConsentRecord) => ({ client_id: c.clientId, scopes: c.scopes, granted_at: c.grantedAt, resources: c.resources, last_used_at: c.lastUsedAt });
 
 /**
  * What a user has allowed which clients, and taking it back. Consents live in the consent app;

@@ -10,6 +10,7 @@ const STAGES = {
   otp: 'otp',
   profile: 'profile',
   consent: 'consent',
+  iin: 'iin',
 } as const satisfies Record<Exclude<InteractionState, 'completed' | 'aborted'>, string>;
 
 export type LiveState = keyof typeof STAGES;

@@ -120,6 +120,18 @@ const en = {
   'demo.userinfo': 'UserInfo response',
   'demo.tokens': 'Token response',
   'demo.again': 'Sign in again',
+  'scope.iin': 'Your IIN (individual identification number)',
+  'scope.ul_sign': 'Signing documents on behalf of your organisation',
+  'scope.ul_signBin': 'Signing documents on behalf of the organisation with BIN {bin}',
+  'iin.title': 'Your IIN',
+  'iin.leadLocked': '{client} says your IIN is {iin}. Confirm to save it to your account.',
+  'iin.leadEdit': '{client} asks for your IIN. Check it and save it to your account.',
+  'iin.label': 'IIN (12 digits)',
+  'iin.confirm': 'Confirm and continue',
+  'iin.invalid': 'An IIN is 12 digits with a valid check digit. Check the number.',
+  'iin.taken': 'This IIN belongs to another account.',
+  'iin.mismatch': 'Your account has another IIN than the one {client} gave. Sign in with the right account, or cancel.',
+  'iin.already': 'Your account already has another IIN.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -219,6 +231,18 @@ const ru: Record<MessageKey, string> = {
   'demo.userinfo': 'Ответ UserInfo',
   'demo.tokens': 'Ответ токен-эндпоинта',
   'demo.again': 'Войти снова',
+  'scope.iin': 'Ваш ИИН (индивидуальный идентификационный номер)',
+  'scope.ul_sign': 'Подписание документов от имени вашей организации',
+  'scope.ul_signBin': 'Подписание документов от имени организации с БИН {bin}',
+  'iin.title': 'Ваш ИИН',
+  'iin.leadLocked': '{client} сообщает, что ваш ИИН — {iin}. Подтвердите, чтобы сохранить его в учётной записи.',
+  'iin.leadEdit': '{client} просит ваш ИИН. Проверьте его и сохраните в учётной записи.',
+  'iin.label': 'ИИН (12 цифр)',
+  'iin.confirm': 'Подтвердить и продолжить',
+  'iin.invalid': 'ИИН — это 12 цифр с верной контрольной цифрой. Проверьте номер.',
+  'iin.taken': 'Этот ИИН принадлежит другой учётной записи.',
+  'iin.mismatch': 'В вашей учётной записи другой ИИН, чем передал {client}. Войдите в нужную учётную запись или отмените.',
+  'iin.already': 'В вашей учётной записи уже указан другой ИИН.',
 };
 
 const kk: Record<MessageKey, string> = {
@@ -316,6 +340,18 @@ const kk: Record<MessageKey, string> = {
   'demo.userinfo': "UserInfo жауабы",
   'demo.tokens': "Токен эндпоинтінің жауабы",
   'demo.again': "Қайта кіру",
+  'scope.iin': "ЖСН-іңіз (жеке сәйкестендіру нөмірі)",
+  'scope.ul_sign': "Ұйымыңыздың атынан құжаттарға қол қою",
+  'scope.ul_signBin': "БСН {bin} ұйымының атынан құжаттарға қол қою",
+  'iin.title': "Сіздің ЖСН",
+  'iin.leadLocked': "{client} сіздің ЖСН-іңіз {iin} екенін хабарлайды. Тіркелгіңізге сақтау үшін растаңыз.",
+  'iin.leadEdit': "{client} ЖСН-іңізді сұрайды. Оны тексеріп, тіркелгіңізге сақтаңыз.",
+  'iin.label': "ЖСН (12 цифр)",
+  'iin.confirm': "Растау және жалғастыру",
+  'iin.invalid': "ЖСН — бақылау цифры дұрыс 12 цифр. Нөмірді тексеріңіз.",
+  'iin.taken': "Бұл ЖСН басқа тіркелгіге тиесілі.",
+  'iin.mismatch': "Тіркелгіңіздегі ЖСН {client} берген ЖСН-нен өзгеше. Дұрыс тіркелгімен кіріңіз немесе болдырмаңыз.",
+  'iin.already': "Тіркелгіңізде басқа ЖСН көрсетілген.",
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, ru, kk };

@@ -7,6 +7,7 @@ import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { Locale, pickLocale, t } from './i18n';
 import { InteractionsService } from './interactions.service';
+import { IinStep } from './iin-step.service';
 import { renderErrorPage } from './views/error.view';
 
 export type Form = Record<string, unknown>;
@@ -32,6 +33,7 @@ export class InteractionFlow {
     private readonly authorization: AuthorizationService,
     private readonly clients: ClientsService,
     private readonly events: EventPublisher,
+    private readonly iinStep: IinStep,
   ) {}
 
   /** The interaction, if it is live and this browser's; on a POST also the CSRF token must match. */
@@ -75,10 +77,17 @@ export class InteractionFlow {
     return this.proceed(Object.assign(interaction, user), req, reply, user);
   }
 
-  /** The user is known: consent if the client needs it, otherwise the code (or the device's approval). */
+  /** The user is known: the IIN step if the request needs it, consent if the client needs it, otherwise the code (or the device's approval). */
   async proceed(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, changes: Partial<InteractionEntity> = {}) {
     const client = await this.clients.find(interaction.clientId);
     if (!client) return this.expired(req, reply);
+    if (interaction.state !== 'iin') {
+      const iin = await this.iinStep.status(interaction.request, interaction.userId!);
+      if (iin !== 'none') {
+        const moved = await this.interactions.transition(interaction, 'iin', iin === 'mismatch' ? { ...changes, lastError: 'iin_mismatch' } : changes);
+        return moved ? this.redirect(reply, interaction, '/iin') : this.expired(req, reply);
+      }
+    }
     if (await this.authorization.needsConsent(client, interaction.request, interaction.userId!)) {
       const moved = await this.interactions.transition(interaction, 'consent', changes);
       return moved ? this.redirect(reply, interaction) : this.expired(req, reply);

@@ -45,6 +45,7 @@ export class InteractionController {
     if (interaction.state === 'consent') return this.showConsent(interaction, req, reply);
     if (interaction.state === 'otp') return this.flow.redirect(reply, interaction, '/otp');
     if (interaction.state === 'profile') return this.flow.redirect(reply, interaction, '/profile');
+    if (interaction.state === 'iin') return this.flow.redirect(reply, interaction, '/iin');
     const base = await this.flow.pageBase(interaction, req);
     const hint = interaction.request.login_hint;
     // A hint that looks like a phone or an address also fills the code forms (Aitu pre-fills the phone).
@@ -108,7 +109,7 @@ export class InteractionController {
     if (!interaction || interaction.state !== 'consent') return interaction && this.flow.redirect(reply, interaction);
     const request = interaction.request;
     if (form.decision !== 'allow') return this.abort(interaction, req, reply);
-    await this.bus.value(ConsentSubjects.consentGrant, { userId: interaction.userId!, clientId: interaction.clientId, scopes: request.scopes });
+    await this.bus.value(ConsentSubjects.consentGrant, { userId: interaction.userId!, clientId: interaction.clientId, scopes: request.scopes, resource: request.resource ?? null });
     return this.flow.finish(interaction, req, reply);
   }
 
@@ -133,7 +134,7 @@ export class InteractionController {
     const client = base.client;
     const claims = await this.bus.value(AccountsSubjects.claimsGet, { sub: interaction.userId!, scopes: ['profile', 'email'] });
     const scopes = interaction.request.scopes;
-    const items = describeScopes(base.locale, scopes, await this.resources.forScopes(scopes));
+    const items = describeScopes(base.locale, scopes, await this.resources.forScopes(scopes), interaction.request.bin);
     const userLabel = String(claims.name ?? claims.preferred_username ?? claims.email ?? claims.phone_number ?? '');
     const code = interaction.request.device_user_code;
     const deviceCheck = code ? t(base.locale, 'device.check', { code: formatUserCode(code) }) : undefined;

@@ -160,6 +160,6 @@ export class OtpLoginController {
   }
 }
 
-function step(challenge: OtpChallenge): OtpStep {
+export function step(challenge: OtpChallenge): OtpStep {
   return { challengeId: challenge.challengeId, channel: challenge.channel, destination: challenge.destination, sentAt: new Date().toISOString(), resendIn: challenge.resendIn };
 }

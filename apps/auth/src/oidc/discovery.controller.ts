@@ -51,6 +51,7 @@ export class DiscoveryController {
         'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'login',
         'birthdate', 'picture', 'updated_at', 'password_updated_at', 'password_change_required', 'deleted', 'custom_fields',
         'email', 'email_verified', 'email_public', 'phone_number', 'phone_number_verified', 'publicExternalAccounts', 'amr', 'acr',
+        'iin', 'bin',
       ],
       claim_types_supported: ['normal'],
       claims_parameter_supported: false,

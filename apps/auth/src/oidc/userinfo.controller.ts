@@ -8,6 +8,7 @@ import { SigningKeysService } from './keys/signing-keys.service';
 import { GrantsService } from './tokens/grants.service';
 import { RevocationsService } from './tokens/revocations.service';
 import { TokenIssuerService } from './tokens/token-issuer.service';
+import { grantClaims } from './tokens/grant-claims';
 
 /** OpenID Connect Core 5.3: claims of the access token's scopes, fetched from accounts. */
 @Controller()
@@ -50,7 +51,7 @@ export class UserinfoController {
     if (!grant || grant.revoked_at || denied) throw new InvalidToken('the access token was revoked');
     const claims = await this.bus.request(AccountsSubjects.claimsGet, { sub: grant.user_id, scopes });
     if (!claims.ok) throw new InvalidToken('the user of this access token no longer exists');
-    const body = { ...claims.value, sub: payload.sub };
+    const body = { ...claims.value, ...grantClaims(grant, scopes), sub: payload.sub };
     void reply.headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     const client = await this.clients.find(payload.client_id);
     if (client?.metadata.userinfo_signed_response_alg) {

@@ -6,7 +6,7 @@ import { ClientMetadata } from '@idp/domain';
 import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { resolveSector } from '../oidc/clients/sector';
 import { InvalidClientMetadata, InvalidToken } from '../oidc/errors/oauth.errors';
-import { USER_SCOPES } from '../oidc/resources.service';
+import { PARTNER_USER_SCOPES, USER_SCOPES } from '../oidc/resources.service';
 import { InitialAccessTokensService } from './initial-access-tokens.service';
 import { registrationError, validateSelfService } from './registration-metadata';
 import { RegistrationTokensService } from './registration-tokens.service';
@@ -45,7 +45,7 @@ export class RegistrationController {
     const initial = bearer(req, 'an initial access token');
     const usable = await this.initialTokens.usable(initial);
     if (!usable) throw new InvalidToken('the initial access token is invalid, expired or used up');
-    const allowedScope = usable.scope ?? USER_SCOPES.join(' ');
+    const allowedScope = usable.scope ?? USER_SCOPES.filter((s) => !PARTNER_USER_SCOPES.includes(s)).join(' ');
     const metadata = await this.validated(metadataInput(body), allowedScope);
     // Taken only now, so a request refused for its metadata does not use up a single-use token.
     const initialId = await this.initialTokens.consume(initial);

@@ -69,6 +69,10 @@ export class UserEntity {
   @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
   lockedAt: Date | null;
 
+  /** The Kazakh individual identification number: an identifier, unique across accounts, set once. */
+  @Column({ type: 'text', nullable: true })
+  iin: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

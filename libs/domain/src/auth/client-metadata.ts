@@ -58,4 +58,10 @@ export interface ClientMetadata {
   allowed_login_methods: LoginMethod[];
   require_2fa: boolean;
   first_party: boolean;
+  /** May ask POST /api/v1/trusted-phone for otp_confirmation secrets (Aitu's partner-verified phones). */
+  trusted_phone_enabled?: boolean;
+  /** The partner's RSA public key (PEM text or a JWK) that signs `iin_signature`. */
+  partner_public_key?: string | JWK;
+  /** Authorization requests must carry `iin` with a valid `iin_signature`. */
+  iin_signature_required?: boolean;
 }

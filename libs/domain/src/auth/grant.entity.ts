@@ -34,6 +34,10 @@ export class GrantEntity {
   @Column({ type: 'text', nullable: true })
   resource: string | null;
 
+  /** Aitu's organisation number, released as the `bin` claim with the `ul_sign` scope. */
+  @Column({ type: 'text', nullable: true })
+  bin: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -6,7 +6,9 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
  * otp: a one-time code was sent and is awaited; profile: an account just created from a phone or
  * e-mail is asked for a name.
  */
-export type InteractionState = 'login' | 'otp' | 'profile' | 'consent' | 'completed' | 'aborted';
+export type InteractionState = 'login' | 'otp' | 'profile' | 'consent' | 'completed' | 'aborted'
+  /** The account's IIN is confirmed (set from the client's signed IIN) or typed in. */
+  | 'iin';
 
 /** The code this interaction waits for (the code itself lives hashed in accounts). */
 export interface OtpStep {
@@ -44,6 +46,11 @@ export interface AuthorizationRequest {
   claims_locales?: string;
   /** RFC 8707: the audience of the one API the access tokens are for. */
   resource?: string;
+  /** Aitu's `iin`: a valid IIN, pre-filled; locked when the client signed it (`iin_signature`). */
+  iin?: string;
+  iin_locked?: boolean;
+  /** Aitu's `bin` (organisation number), carried with the grant for the `ul_sign` scope. */
+  bin?: string;
 }
 
 @Entity({ schema: 'auth', name: 'interactions' })

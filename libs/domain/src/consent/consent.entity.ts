@@ -17,4 +17,12 @@ export class ConsentEntity {
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  /** The APIs (RFC 8707 audiences) consented to. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  resources: string[];
+
+  /** When tokens were last issued or refreshed on this consent, to the minute. */
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt: Date | null;
 }

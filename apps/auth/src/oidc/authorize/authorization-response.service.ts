@@ -7,6 +7,8 @@ import { TokenSetService } from '../token/token-set.service';
 import { GrantRow, GrantsService } from '../tokens/grants.service';
 import { TokenIssuerService } from '../tokens/token-issuer.service';
 import type { AuthenticatedUser } from './authorization.service';
+import { grantClaims } from '../tokens/grant-claims';
+import { ConsentUsageService } from '../../consent/consent-usage.service';
 
 /**
  * What the authorization endpoint hands back for each response type (OAuth 2.0 Multiple Response
@@ -19,6 +21,7 @@ export class AuthorizationResponseService {
     private readonly issuer: TokenIssuerService,
     private readonly tokens: TokenSetService,
     private readonly bus: BusClient,
+    private readonly usage: ConsentUsageService,
   ) {}
 
   async issue(client: Client, request: AuthorizationRequest, user: AuthenticatedUser): Promise<Record<string, string>> {
@@ -34,6 +37,7 @@ export class AuthorizationResponseService {
       amr: user.amr,
       acr: request.acr_values?.split(' ')[0] ?? null,
       resource: request.resource ?? null,
+      bin: request.bin ?? null,
     };
 
     let grant: GrantRow;
@@ -56,14 +60,15 @@ export class AuthorizationResponseService {
         authTime: user.authTime,
       });
       Object.assign(out, { access_token: at.token, token_type: 'Bearer', expires_in: String(at.expiresIn) });
+      this.usage.touch(user.userId, client.clientId);
     }
 
     if (parts.includes('id_token')) {
       // Without an access token the client cannot ask UserInfo, so the claims travel in the ID token (Core 5.4).
-      let extraClaims: Record<string, unknown> | undefined;
+      let extraClaims: Record<string, unknown> = grantClaims(newGrant, request.scopes);
       if (!out.access_token) {
         const { sub: _local, ...claims } = await this.bus.value(AccountsSubjects.claimsGet, { sub: user.userId, scopes: request.scopes });
-        extraClaims = claims;
+        extraClaims = { ...claims, ...extraClaims };
       }
       out.id_token = await this.issuer.idToken({
         client,

@@ -49,12 +49,19 @@ export class AuthorizationService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** True when the user must be asked: prompt=consent, or scopes not granted before (first-party clients are never asked). */
+  /**
+   * True when the user must be asked: prompt=consent, or scopes (or an API) not granted before.
+   * First-party clients are not asked, except for offline_access: staying signed in while the user
+   * is away is always the user's own explicit choice.
+   */
   async needsConsent(client: Client, request: AuthorizationRequest, userId: string): Promise<boolean> {
     if (request.prompt.includes('consent')) return true;
-    if (client.metadata.first_party) return false;
+    const offline = request.scopes.includes('offline_access');
+    if (client.metadata.first_party && !offline) return false;
     const record = await this.bus.value(ConsentSubjects.consentGet, { userId, clientId: client.clientId });
-    return request.scopes.some((s) => s !== 'openid' && !record.scopes.includes(s));
+    if (client.metadata.first_party) return !record.scopes.includes('offline_access');
+    const newResource = !!request.resource && !(record.resources ?? []).includes(request.resource);
+    return newResource || request.scopes.some((s) => s !== 'openid' && !record.scopes.includes(s));
   }
 
   /** Issues the code and sends the successful response (or, for a device, records the approval). */

@@ -12,6 +12,7 @@ import { checkHints, checkMaxAge, checkNonce, checkPrompt, checkState, checkUnsu
 import { checkNonceRequired, checkOpenidForIdToken, checkResponseMode, checkResponseType } from './checks/check-response-type';
 import { checkResource } from './checks/check-resource';
 import { checkScope } from './checks/check-scope';
+import { checkBin, checkIin, checkOtpConfirmation } from './checks/check-partner-hints';
 
 /** The authorization endpoint's checks, in the order they must run. */
 @Injectable()
@@ -41,6 +42,9 @@ export class AuthorizeChecks {
       checkMaxAge,
       checkHints,
       this.checkIdTokenHint,
+      checkIin,
+      checkBin,
+      checkOtpConfirmation,
     ];
   }
 

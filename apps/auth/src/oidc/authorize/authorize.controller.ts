@@ -6,7 +6,9 @@ import { pickLocale } from '../../interaction/i18n';
 import { renderErrorPage } from '../../interaction/views/error.view';
 import { SessionsService } from '../../sessions/sessions.service';
 import { BusUnavailableError } from '@idp/bus';
-import { ConsentRequired, InvalidRedirectTarget, LoginRequired, OAuthError, TemporarilyUnavailable } from '../errors/oauth.errors';
+import { ConsentRequired, InteractionRequired, InvalidRedirectTarget, LoginRequired, OAuthError, TemporarilyUnavailable } from '../errors/oauth.errors';
+import { IinStep } from '../../interaction/iin-step.service';
+import { PartnerEntry } from '../../interaction/partner-entry.service';
 import { singleValued } from '../params';
 import { TokenIssuerService } from '../tokens/token-issuer.service';
 import { AuthorizationService } from './authorization.service';
@@ -22,6 +24,8 @@ export class AuthorizeController {
     private readonly sessions: SessionsService,
     private readonly interactions: InteractionsService,
     private readonly issuer: TokenIssuerService,
+    private readonly partner: PartnerEntry,
+    private readonly iinStep: IinStep,
   ) {}
 
   @Get('connect/authorize')
@@ -56,15 +60,32 @@ export class AuthorizeController {
     }
   }
 
-  /** A live session is reused unless prompt=login or max_age says it is too old; then consent, then the code. */
+  /**
+   * A partner's otp_confirmation signs the phone in first; a phone hint for another phone ends the
+   * session. A live session is reused unless prompt=login or max_age says it is too old; then the
+   * IIN step, consent, and the code.
+   */
   private async decide(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, ctx: AuthorizeContext): Promise<void> {
-    const session = await this.sessions.current(req);
+    let found = await this.sessions.current(req);
+    const confirmation = ctx.params.otp_confirmation;
+    if (confirmation !== undefined && !request.prompt.includes('none')) {
+      if (!ctx.client!.metadata.trusted_phone_enabled) return this.partner.startAtCodeStep(req, reply, request, 'otp_confirmation_invalid');
+      return this.partner.trustedPhone(req, reply, request, confirmation);
+    }
+    // Aitu: a phone hint for someone else ends the browser's session; the person starts again at the code step.
+    if (found && (await this.partner.sessionIsForAnotherPhone(found.userId, request))) {
+      await this.partner.endSession(req, reply);
+      if (!request.prompt.includes('none')) return this.partner.startAtCodeStep(req, reply, request);
+      found = null;
+    }
+    const session = found;
     const tooOld = session && request.max_age !== undefined && Date.now() - session.authTime.getTime() > request.max_age * 1000;
     const otherUser = session && request.id_token_hint_sub !== undefined && this.issuer.subject(ctx.client!, session.userId) !== request.id_token_hint_sub;
     const reuse = session && !tooOld && !otherUser && !request.prompt.includes('login') && !request.prompt.includes('select_account');
 
     if (request.prompt.includes('none')) {
       if (!reuse) throw new LoginRequired('the user is not signed in');
+      if ((await this.iinStep.status(request, session.userId)) !== 'none') throw new InteractionRequired('the user must confirm the IIN');
       if (await this.authorization.needsConsent(ctx.client!, request, session.userId)) throw new ConsentRequired('the user has not consented to these scopes');
       await this.authorization.complete(reply, request, { userId: session.userId, sessionId: session.id, authTime: session.authTime, amr: session.amr });
       return;
@@ -75,6 +96,13 @@ export class AuthorizeController {
       return;
     }
     const user = { userId: session.userId, sessionId: session.id, authTime: session.authTime, amr: session.amr };
+    const iin = await this.iinStep.status(request, session.userId);
+    if (iin !== 'none') {
+      const interaction = await this.interactions.start(reply, request, 'iin', user);
+      if (iin === 'mismatch') await this.interactions.recordError(interaction, 'iin_mismatch');
+      void reply.redirect(`/interaction/${interaction.id}/iin`, 303);
+      return;
+    }
     if (await this.authorization.needsConsent(ctx.client!, request, session.userId)) {
       const interaction = await this.interactions.start(reply, request, 'consent', user);
       void reply.redirect(`/interaction/${interaction.id}`, 303);

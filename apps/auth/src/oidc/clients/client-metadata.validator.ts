@@ -1,5 +1,6 @@
 import { ClientMetadata, GrantType, LoginMethod, TokenEndpointAuthMethod } from '@idp/domain';
 import { jwksProblem, jwksUriProblem } from './client-jwks.validator';
+import { partnerKeyProblem } from './partner-key';
 
 /** The grants whose assertion a partner signs with its registered keys. */
 export const PARTNER_GRANT_TYPES: GrantType[] = ['trusted', 'urn:ietf:params:oauth:grant-type:jwt-bearer'];
@@ -223,6 +224,24 @@ export function validateClientMetadata(input: Record<string, unknown>, base?: Cl
     if (!has(field)) continue;
     if (typeof input[field] !== 'boolean') errors[field] = 'must be true or false';
     else m[field] = input[field] as boolean;
+  }
+
+  for (const field of ['trusted_phone_enabled', 'iin_signature_required'] as const) {
+    if (!has(field)) continue;
+    if (typeof input[field] !== 'boolean') errors[field] = 'must be true or false';
+    else m[field] = input[field] as boolean;
+  }
+  if (has('partner_public_key')) {
+    const v = input.partner_public_key;
+    if (v === null) delete m.partner_public_key;
+    else {
+      const problem = partnerKeyProblem(v);
+      if (problem) errors.partner_public_key = problem;
+      else m.partner_public_key = v as ClientMetadata['partner_public_key'];
+    }
+  }
+  if (m.iin_signature_required && !m.partner_public_key && !errors.partner_public_key) {
+    errors.partner_public_key = 'is required when iin_signature_required is true';
   }
 
   // Cross-field rules (RFC 7591 2.1, OpenID Registration 2).

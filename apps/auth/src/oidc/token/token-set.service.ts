@@ -5,6 +5,8 @@ import { ResourcesService } from '../resources.service';
 import { GrantRow } from '../tokens/grants.service';
 import { TokenIssuerService } from '../tokens/token-issuer.service';
 import { TokenResponse } from './grant-handler';
+import { ConsentUsageService } from '../../consent/consent-usage.service';
+import { grantClaims } from '../tokens/grant-claims';
 
 /** What an access token is for: its scopes and audiences. */
 export interface TokenTarget {
@@ -18,6 +20,7 @@ export class TokenSetService {
   constructor(
     private readonly issuer: TokenIssuerService,
     private readonly resources: ResourcesService,
+    private readonly usage: ConsentUsageService,
   ) {}
 
   /** A refresh token only when offline_access was granted and the client may use the refresh grant. */
@@ -64,8 +67,10 @@ export class TokenSetService {
         accessToken: at.token,
         amr: grant.amr,
         acr: grant.acr ?? undefined,
+        extraClaims: grantClaims(grant, scopes),
       });
     }
+    this.usage.touch(grant.user_id, client.clientId);
     return response;
   }
 }

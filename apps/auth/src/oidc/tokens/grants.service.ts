@@ -17,6 +17,8 @@ export interface GrantRow {
   /** The API (RFC 8707) the authorization was given for, or null. */
   resource: string | null;
   revoked_at: Date | null;
+  /** Aitu's organisation number (for the `ul_sign` scope), or null. */
+  bin?: string | null;
 }
 
 export interface CodeRow {
@@ -51,6 +53,7 @@ export interface NewGrant {
   amr?: string[];
   acr?: string | null;
   resource?: string | null;
+  bin?: string | null;
 }
 
 /** An UPDATE ... RETURNING through TypeORM answers [rows, count]. */
@@ -75,8 +78,8 @@ export class GrantsService {
     const value = randomToken();
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO auth.grants (id, client_id, user_id, scopes, session_id, auth_time, amr, acr, resource) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [grantId, grant.clientId, grant.userId, grant.scopes, grant.sessionId, grant.authTime, grant.amr ?? [], grant.acr ?? null, grant.resource ?? null],
+        `INSERT INTO auth.grants (id, client_id, user_id, scopes, session_id, auth_time, amr, acr, resource, bin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [grantId, grant.clientId, grant.userId, grant.scopes, grant.sessionId, grant.authTime, grant.amr ?? [], grant.acr ?? null, grant.resource ?? null, grant.bin ?? null],
       );
       await tx.query(
         `INSERT INTO auth.authorization_codes (code_hash, grant_id, client_id, redirect_uri, scopes, nonce, code_challenge, expires_at)
@@ -84,15 +87,15 @@ export class GrantsService {
         [sha256(value), grantId, grant.clientId, code.redirectUri, grant.scopes, code.nonce ?? null, code.codeChallenge ?? null, this.config.ttl.code],
       );
     });
-    const row: GrantRow = { id: grantId, client_id: grant.clientId, user_id: grant.userId, scopes: grant.scopes, session_id: grant.sessionId, auth_time: grant.authTime, amr: grant.amr ?? [], acr: grant.acr ?? null, resource: grant.resource ?? null, revoked_at: null };
+    const row: GrantRow = { id: grantId, client_id: grant.clientId, user_id: grant.userId, scopes: grant.scopes, session_id: grant.sessionId, auth_time: grant.authTime, amr: grant.amr ?? [], acr: grant.acr ?? null, resource: grant.resource ?? null, revoked_at: null, bin: grant.bin ?? null };
     return { grantId, code: value, grant: row };
   }
 
   /** A grant without a code (the device flow issues tokens straight from it). */
   async createGrant(tx: EntityManager, grant: NewGrant): Promise<GrantRow> {
     const rows: GrantRow[] = await tx.query(
-      `INSERT INTO auth.grants (id, client_id, user_id, scopes, session_id, auth_time, amr, acr, resource) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-      [randomUUID(), grant.clientId, grant.userId, grant.scopes, grant.sessionId, grant.authTime, grant.amr ?? [], grant.acr ?? null, grant.resource ?? null],
+      `INSERT INTO auth.grants (id, client_id, user_id, scopes, session_id, auth_time, amr, acr, resource, bin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      [randomUUID(), grant.clientId, grant.userId, grant.scopes, grant.sessionId, grant.authTime, grant.amr ?? [], grant.acr ?? null, grant.resource ?? null, grant.bin ?? null],
     );
     return rows[0];
   }

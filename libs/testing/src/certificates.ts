@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { compactDecrypt, decodeProtectedHeader, importPKCS8 } from 'jose';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -172,4 +173,15 @@ export class TestPki {
     });
     return crl.toString('pem');
   }
+}
+
+/**
+ * What the desktop helper does with a challenge: opens the JWE with the certificate's private key
+ * and answers the key inside as base64 (`decrypted_key`).
+ */
+export async function decryptChallenge(jwe: string, keyPem: string): Promise<string> {
+  const { alg } = decodeProtectedHeader(jwe);
+  const key = await importPKCS8(keyPem, String(alg));
+  const { plaintext } = await compactDecrypt(jwe, key);
+  return Buffer.from(plaintext).toString('base64');
 }

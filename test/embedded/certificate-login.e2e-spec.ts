@@ -1,4 +1,6 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { DataSource } from 'typeorm';
 import { TestCredential, TestPki, decryptChallenge, postForm } from '@idp/testing';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 
@@ -158,6 +160,15 @@ describe('certificate login API (embedded)', () => {
 
     const stranger = await pki.user('CN=Unbound Person');
     expect(await signIn(stranger)).toMatchObject({ status: 400, json: refusal('unbound', 'no account is bound to this certificate') });
+  });
+
+  it('refuses a challenge past its lifetime', async () => {
+    const challenge = await step1(alice.der);
+    const key = await decryptChallenge(challenge.json.encrypted_key, alice.keyPem);
+    // Five minutes pass (moved in the database rather than waited for).
+    const authDb = platform.app.get<DataSource>(getDataSourceToken('auth'));
+    await authDb.query(`UPDATE auth.certificate_challenges SET expires_at = now() - interval '1 second' WHERE jwe = $1`, [challenge.json.encrypted_key]);
+    expect(await step2(key, alice.sha1)).toMatchObject({ status: 400, json: refusal('challenge_expired', 'the challenge has expired; request a new one') });
   });
 
   it('maps a certificate bound to no account by its subject serialNumber (IIN) to the account with that login', async () => {

@@ -6,6 +6,7 @@ import { t } from '../interaction/i18n';
 import { Form, InteractionFlow, PageBase, str } from '../interaction/interaction-flow.service';
 import { InteractionsService } from '../interaction/interactions.service';
 import { renderErrorPage } from '../interaction/views/error.view';
+import { cancelForm } from '../interaction/views/html';
 import { CertificateChallengesService, decodeKey } from './certificate-challenges.service';
 import { CertificateRefused } from './certificate-errors';
 import { CertificateLoginService } from './certificate-login.service';
@@ -144,6 +145,7 @@ export class CertificateLoginController {
       jwe: c.jwe,
       sha1: c.sha1,
       error,
+      extra: cancelForm(base.locale, base.interactionId, base.csrf),
     });
     return this.flow.html(reply, page, status);
   }

@@ -22,7 +22,7 @@ export function renderCertificateLogin(v: CertificateLoginView): string {
 ${csrfField(v.csrf)}
 <button type="submit">${esc(t(l, 'cert.proxyContinue'))}</button>
 </form>
-<h2>${esc(t(l, 'login.or'))}</h2>`
+<h2>${esc(t(l, 'cert.or'))}</h2>`
     : '';
   return layout(
     l,
@@ -65,7 +65,7 @@ export function renderChallenge(v: ChallengeView): string {
 ${v.error ? `<p class="error" role="alert">${esc(v.error)}</p>` : ''}
 <p>${esc(t(l, 'cert.challengeLead'))}</p>
 <p class="muted">${esc(t(l, 'cert.thumbprint'))}: <code id="thumbprint">${esc(v.sha1)}</code></p>
-<label for="challenge">${esc(t(l, 'cert.challenge'))}</label>
+<p><strong>${esc(t(l, 'cert.challenge'))}</strong></p>
 <pre id="challenge">${esc(v.jwe)}</pre>
 <form method="post" action="${esc(v.action)}">
 ${csrfField(v.csrf)}

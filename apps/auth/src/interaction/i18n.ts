@@ -174,6 +174,7 @@ const en = {
   'certs.signInFirst': "Sign in to manage your certificates.",
   'certs.alreadyBound': "This certificate is already bound to your account.",
   'certs.boundElsewhere': "This certificate is bound to another account.",
+  'cert.or': "Or",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -327,6 +328,7 @@ const ru: Record<MessageKey, string> = {
   'certs.signInFirst': "Войдите, чтобы управлять сертификатами.",
   'certs.alreadyBound': "Этот сертификат уже привязан к вашей учётной записи.",
   'certs.boundElsewhere': "Этот сертификат привязан к другой учётной записи.",
+  'cert.or': "Или",
 };
 
 const kk: Record<MessageKey, string> = {
@@ -478,6 +480,7 @@ const kk: Record<MessageKey, string> = {
   'certs.signInFirst': "Сертификаттарды басқару үшін кіріңіз.",
   'certs.alreadyBound': "Бұл сертификат тіркелгіңізге байланыстырылған.",
   'certs.boundElsewhere': "Бұл сертификат басқа тіркелгіге байланыстырылған.",
+  'cert.or': "Немесе",
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, ru, kk };

@@ -58,7 +58,7 @@ ${csrfField(v.csrf)}
 <p class="sub">${esc(t(l, 'login.subtitle', { client: v.clientName }))}</p>
 ${password}
 ${codes}
-${v.methods.certificate ? `${password || codes ? `<h2>${esc(t(l, 'login.or'))}</h2>` : ''}<p><a class="button" id="certificate-login" href="/interaction/${id}/certificate">${esc(t(l, 'cert.signIn'))}</a></p>` : ''}
+${v.methods.certificate ? `${password || codes ? `<h2>${esc(t(l, 'cert.or'))}</h2>` : ''}<p><a class="button" id="certificate-login" href="/interaction/${id}/certificate">${esc(t(l, 'cert.signIn'))}</a></p>` : ''}
 ${v.methods.password ? `<p class="muted">${esc(t(l, 'login.noAccount'))} <a href="/interaction/${id}/register">${esc(t(l, 'login.register'))}</a></p>` : ''}
 ${cancelForm(l, v.interactionId, v.csrf)}`,
   );

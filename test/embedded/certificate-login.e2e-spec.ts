@@ -189,6 +189,25 @@ describe('certificate login API (embedded)', () => {
     expect(await signIn(cred)).toMatchObject({ status: 400, json: refusal('locked', 'the account of this certificate is locked') });
   });
 
+  it('an anchor an administrator removes is trusted no more, at once', async () => {
+    const visitor = await foreign.user('CN=Visitor');
+    const added = await platform.admin.call('POST', '/admin/trust-anchors', { certificate: foreign.intermediate.certPem });
+    expect(added.status).toBe(201);
+    expect((await step1(visitor.der)).status).toBe(200);
+    expect((await platform.admin.call('DELETE', `/admin/trust-anchors/${added.json.id}`)).status).toBe(204);
+    expect(await step1(visitor.der)).toMatchObject({ status: 400, json: refusal('untrusted_issuer', 'the certificate was not issued by a trusted certification authority') });
+    expect(await platform.admin.call('DELETE', `/admin/trust-anchors/${added.json.id}`)).toMatchObject({ status: 404, json: { error: 'not_found' } });
+  });
+
+  it('an administrator removes a binding; the certificate is then unbound', async () => {
+    const spare = await pki.user('CN=Alice Spare');
+    const bound = await platform.admin.call('POST', `/admin/users/${userId}/certificates`, { certificate: spare.der });
+    expect((await signIn(spare)).status).toBe(200);
+    expect((await platform.admin.call('DELETE', `/admin/users/${userId}/certificates/${bound.json.id}`)).status).toBe(204);
+    expect(await platform.admin.call('DELETE', `/admin/users/${userId}/certificates/${bound.json.id}`)).toMatchObject({ status: 404, json: { error: 'not_found', error_description: 'certificate not found' } });
+    expect(await signIn(spare)).toMatchObject({ status: 400, json: refusal('unbound', 'no account is bound to this certificate') });
+  });
+
   it('CRLs: an administrator uploads one, a revoked certificate is refused at step 1 and between the steps, stale and foreign CRLs are refused', async () => {
     const carol = await pki.user('CN=Carol');
     const dave = await pki.user('CN=Dave');

@@ -51,6 +51,7 @@ const crlView = (r: any): CrlView => ({
 @Injectable()
 export class TrustStoreService implements OnModuleInit {
   private readonly logger = new Logger('trust-store');
+  private cache: { stamp: string; material: TrustMaterial } | null = null;
 
   constructor(
     @InjectDataSource('auth') private readonly db: DataSource,
@@ -121,10 +122,22 @@ export class TrustStoreService implements OnModuleInit {
     return (await this.db.query(`SELECT issuer, this_update, next_update, revoked_count FROM auth.crls ORDER BY issuer`)).map(crlView);
   }
 
-  /** Everything the validator needs, read fresh: an upload on another instance counts at once. */
+  /**
+   * Everything the validator needs. A change on any instance counts at once: one small query tells
+   * whether the anchors or CRLs changed since they were last parsed (parsing a large CRL is the
+   * expensive part, so it is not done on every login).
+   */
   async material(): Promise<TrustMaterial> {
+    const [{ stamp }] = await this.db.query(
+      `SELECT (SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM auth.trust_anchors) || '/' ||
+              (SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM auth.crls) AS stamp`,
+    );
+    const cached = this.cache;
+    if (cached && cached.stamp === stamp) return cached.material;
     const crlRows: Array<{ der: Buffer }> = await this.db.query(`SELECT der FROM auth.crls`);
-    return { anchors: await this.anchors(), crls: crlRows.map((r) => new x509.X509Crl(new Uint8Array(r.der))) };
+    const material = { anchors: await this.anchors(), crls: crlRows.map((r) => new x509.X509Crl(new Uint8Array(r.der))) };
+    this.cache = { stamp, material };
+    return material;
   }
 
   private async anchors(): Promise<x509.X509Certificate[]> {

@@ -126,6 +126,10 @@ describe('certificate login API (embedded)', () => {
     const usage = "the certificate's key usage does not allow signing in (digitalSignature or keyEncipherment, and clientAuth when it lists extended key usages)";
     expect(await step1((await pki.wrongKeyUsage('CN=Signer')).der)).toMatchObject({ status: 400, json: refusal('wrong_key_usage', usage) });
     expect(await step1((await pki.wrongExtendedKeyUsage('CN=Mail')).der)).toMatchObject({ status: 400, json: refusal('wrong_key_usage', usage) });
+    expect(await step1((await pki.issue({ subject: 'CN=Weak', rsaBits: 1024 })).der)).toMatchObject({
+      status: 400,
+      json: refusal('unsupported_key', "the certificate's key is neither RSA of 2048 bits or more nor EC on P-256, P-384 or P-521"),
+    });
     expect(await step1('bm90IGEgY2VydGlmaWNhdGU=')).toEqual(expect.objectContaining({ status: 400, json: { error: 'invalid_request', error_description: 'public_key is not an X.509 certificate (base64 DER or PEM)' } }));
     expect(await step1(undefined)).toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'missing parameter: public_key' } });
     expect(await step1(alice.der, { ...client, client_secret: 'wrong' })).toMatchObject({ status: 401, json: { error: 'invalid_client' } });

@@ -56,6 +56,8 @@ export interface LeafOptions {
   keyUsage?: number;
   /** Extended key usages; default clientAuth; [] leaves the extension out. */
   eku?: string[];
+  /** RSA modulus length of the subject's key; default 2048. */
+  rsaBits?: number;
 }
 
 /**
@@ -117,7 +119,7 @@ export class TestPki {
     // The subject's key: RSA for encryption (RSA-OAEP) or EC for ECDH; the issuer signs with its own algorithm.
     const keys =
       kind === 'rsa'
-        ? ((await webcrypto.subtle.generateKey({ ...RSA, name: 'RSA-OAEP' }, true, ['encrypt', 'decrypt'])) as CryptoKeyPair)
+        ? ((await webcrypto.subtle.generateKey({ ...RSA, name: 'RSA-OAEP', modulusLength: o.rsaBits ?? 2048 }, true, ['encrypt', 'decrypt'])) as CryptoKeyPair)
         : ((await webcrypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])) as CryptoKeyPair);
     const usage = o.keyUsage ?? (kind === 'rsa' ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement);
     const eku = o.eku ?? [CLIENT_AUTH];

@@ -53,7 +53,10 @@ export class CertificateChallengesService {
     const key = randomBytes(KEY_BYTES);
     const isRsa = (cert.publicKey.algorithm as { name: string }).name.startsWith('RSA');
     const alg = isRsa ? 'RSA-OAEP-256' : 'ECDH-ES';
-    const publicKey = await importX509(toPem(cert), alg);
+    // jose refuses RSA keys under 2048 bits (and RSA-PSS-only keys) for RSA-OAEP: not a key to sign in with.
+    const publicKey = await importX509(toPem(cert), alg).catch(() => {
+      throw new CertificateRefused('unsupported_key');
+    });
     const encryptedKey = await new CompactEncrypt(key)
       .setProtectedHeader({ alg, enc: 'A256GCM', 'x5t#S256': Buffer.from(prints.sha256, 'hex').toString('base64url') })
       .encrypt(publicKey);

@@ -11,7 +11,7 @@ export const REFUSAL_MESSAGES = {
   revoked: 'the certificate has been revoked',
   revocation_unknown: "the revocation list of the certificate's issuer is out of date, so the certificate cannot be checked",
   wrong_key_usage: "the certificate's key usage does not allow signing in (digitalSignature or keyEncipherment, and clientAuth when it lists extended key usages)",
-  unsupported_key: "the certificate's key is neither RSA nor EC on P-256, P-384 or P-521",
+  unsupported_key: "the certificate's key is neither RSA of 2048 bits or more nor EC on P-256, P-384 or P-521",
   unbound: 'no account is bound to this certificate',
   locked: 'the account of this certificate is locked',
   wrong_key: 'the decrypted key does not match a challenge for this certificate',

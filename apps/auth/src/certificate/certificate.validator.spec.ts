@@ -49,6 +49,10 @@ describe('certificate validator', () => {
     expect(await validateCertificate(pki.intermediate.cert, trustRoot(), now())).toEqual({ ok: false, problem: 'wrong_key_usage' });
   });
 
+  it('refuses an RSA key under 2048 bits', async () => {
+    expect(await validateCertificate((await pki.issue({ subject: 'CN=Weak', rsaBits: 1024 })).cert, trustRoot(), now())).toEqual({ ok: false, problem: 'unsupported_key' });
+  });
+
   it('accepts a certificate without an extended key usage extension', async () => {
     expect(await validateCertificate((await pki.issue({ subject: 'CN=No EKU', eku: [] })).cert, trustRoot(), now())).toMatchObject({ ok: true });
   });

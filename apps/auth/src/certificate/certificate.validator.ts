@@ -47,9 +47,10 @@ export async function validateCertificate(leaf: x509.X509Certificate, trust: Tru
 }
 
 function endEntityProblem(cert: x509.X509Certificate): CertificateProblem | null {
-  const alg = cert.publicKey.algorithm as { name: string; namedCurve?: string };
+  const alg = cert.publicKey.algorithm as { name: string; namedCurve?: string; modulusLength?: number };
   const isEc = alg.name === 'ECDSA' || alg.name === 'ECDH';
-  const isRsa = alg.name.startsWith('RSA');
+  // Under 2048 bits RSA is too weak to trust, and RSA-OAEP (the challenge) refuses it anyway.
+  const isRsa = alg.name.startsWith('RSA') && (alg.modulusLength ?? 0) >= 2048;
   if (!isRsa && !(isEc && ['P-256', 'P-384', 'P-521'].includes(alg.namedCurve ?? ''))) return 'unsupported_key';
   const basic = cert.getExtension(x509.BasicConstraintsExtension);
   if (basic?.ca) return 'wrong_key_usage';

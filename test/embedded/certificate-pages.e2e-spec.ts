@@ -194,6 +194,11 @@ describe('certificate pages and the cert-login helper (embedded)', () => {
       const out = await browser.submit(challenge, '/certificate/verify', { decrypted_key: await decryptChallenge(challengeOf(challenge), stranger.keyPem) });
       expect(out.status).toBe(400);
       expect(out.body).toContain('No account is bound to this certificate. Bind it in your account first.');
+      // Giving up tells the client where and why.
+      const cancelled = await browser.submit(out, '/cancel', {}, 'cancel');
+      const back = new URL(cancelled.location!);
+      expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
+      expect(Object.fromEntries(back.searchParams)).toMatchObject({ error: 'access_denied', cancel_stage: 'login', cancel_reason: 'certificate_unbound' });
     });
 
     it('signs in with the certificate a trusted proxy forwards (URL-encoded PEM), and not without it', async () => {

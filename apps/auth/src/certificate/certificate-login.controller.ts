@@ -92,6 +92,7 @@ export class CertificateLoginController {
     } catch (err) {
       // A wrong key leaves the challenge live: the page shows it again.
       if (err instanceof CertificateRefused && err.refusal === 'wrong_key') {
+        await this.interactions.recordError(ready.interaction, 'certificate_wrong_key');
         return this.challengePage(ready.base, { id: live.id, jwe: live.jwe, sha1: live.sha1 }, reply, t(ready.base.locale, 'cert.problem.wrong_key'), 400);
       }
       return this.refused(err, reply, ready);

@@ -21,7 +21,7 @@ export function renderAccountCertificates(v: AccountCertificatesView): string {
       (c) => `<tr>
 <td>${esc(c.subject)}</td>
 <td>${esc(c.issuer)}</td>
-<td>${esc(day(c.not_before))} – ${esc(day(c.not_after))}</td>
+<td class="dates">${esc(day(c.not_before))}<br>${esc(day(c.not_after))}</td>
 <td><span class="muted">SHA-1</span> <code class="sha1">${esc(c.sha1)}</code><br><span class="muted">SHA-256</span> <code class="sha256">${esc(c.sha256)}</code></td>
 <td><form method="post" action="/account/certificates/${esc(c.id)}/remove">${csrfField(v.csrf)}<button type="submit" class="secondary">${esc(t(l, 'certs.remove'))}</button></form></td>
 </tr>`,

@@ -1,6 +1,8 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { DataSource } from 'typeorm';
+import { EventPublisher, InProcessEventPublisher } from '@idp/bus';
+import { DomainEvent } from '@idp/contracts';
 import { TestCredential, TestPki, decryptChallenge, postForm } from '@idp/testing';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 
@@ -16,6 +18,7 @@ describe('certificate login API (embedded)', () => {
   let userId: string;
   let alice: TestCredential;
   let aliceEc: TestCredential;
+  const events: DomainEvent[] = [];
 
   const refusal = (certificate_error: string, error_description: string) => ({ error: 'invalid_grant', error_description, certificate_error });
   const step1 = (publicKey: string | undefined, c: { client_id: string; client_secret: string } = client) =>
@@ -33,6 +36,7 @@ describe('certificate login API (embedded)', () => {
     [pki, foreign] = await Promise.all([TestPki.create('Acme'), TestPki.create('Foreign')]);
     // Only the root comes from configuration; the intermediate is added through the admin API below.
     platform = await startEmbeddedPlatform({ CERT_TRUST_BUNDLE: pki.root.certPem, CERT_SUBJECT_MAPPING: 'serialNumber:login:IIN' });
+    (platform.app.get(EventPublisher) as InProcessEventPublisher).emitter.on('event', (e: DomainEvent) => events.push(e));
     client = await platform.admin.createClient({
       client_name: 'Extern desktop',
       grant_types: ['certificate', 'refresh_token'],
@@ -164,6 +168,10 @@ describe('certificate login API (embedded)', () => {
 
     const stranger = await pki.user('CN=Unbound Person');
     expect(await signIn(stranger)).toMatchObject({ status: 400, json: refusal('unbound', 'no account is bound to this certificate') });
+    const types = events.map((e) => [e.type, e.data]);
+    expect(types).toContainEqual(['user.login_succeeded', { sub: userId, client_id: client.client_id, amr: ['x509'] }]);
+    expect(types).toContainEqual(['user.login_failed', { client_id: client.client_id, reason: 'certificate_unbound' }]);
+    expect(types).toContainEqual(['user.login_failed', { client_id: client.client_id, reason: 'certificate_wrong_key' }]);
   });
 
   it('refuses a challenge past its lifetime', async () => {

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EventPublisher } from '@idp/bus';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { InteractionEntity } from '@idp/domain';
 import { t } from '../interaction/i18n';
@@ -32,6 +33,7 @@ export class CertificateLoginController {
     private readonly interactions: InteractionsService,
     private readonly login: CertificateLoginService,
     private readonly challenges: CertificateChallengesService,
+    private readonly events: EventPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -156,6 +158,7 @@ export class CertificateLoginController {
     if (!(err instanceof CertificateRefused)) throw err;
     const { base } = ready;
     await this.interactions.recordError(ready.interaction, `certificate_${err.refusal}`);
+    this.events.publish('user.login_failed', { client_id: ready.interaction.clientId, reason: `certificate_${err.refusal}` });
     return this.flow.html(reply, renderCertificateLogin({ ...base, certificate, error: t(base.locale, `cert.problem.${err.refusal}`) }), 400);
   }
 }

@@ -8,7 +8,7 @@ import { TokenSetService } from '../oidc/token/token-set.service';
 import { GrantsService } from '../oidc/tokens/grants.service';
 import { TokenIssuerService } from '../oidc/tokens/token-issuer.service';
 import { CertificateChallengesService, decodeKey } from './certificate-challenges.service';
-import { badThumbprint } from './certificate-errors';
+import { CertificateRefused, badThumbprint } from './certificate-errors';
 import { CertificateLoginService } from './certificate-login.service';
 import { normaliseThumbprint, parseCertificate } from './certificate-parse';
 
@@ -46,9 +46,7 @@ export class CertificateGrant implements GrantHandler {
     const scopes = ctx.request.scopes!;
     const target = await this.tokens.target(scopes, null);
 
-    const challenge = await this.challenges.consume({ purpose: 'token', clientId: client.clientId }, decodeKey(params.decrypted_key), thumbprint);
-    const valid = await this.login.validate(parseCertificate(challenge.pem)!);
-    const sub = await this.login.account(valid.cert, valid.prints);
+    const sub = await this.account(client, params.decrypted_key, thumbprint);
     // Second factor: when accounts gains 2FA, an account that has one answers here with the password
     // grant's partial_factor_token continuation instead of tokens (the seam is this one call).
     const outcome = await this.grants.db.transaction(async (tx) => {
@@ -58,5 +56,17 @@ export class CertificateGrant implements GrantHandler {
     });
     this.events.publish('user.login_succeeded', { sub, client_id: client.clientId, amr: CERTIFICATE_AMR });
     return this.tokens.forUser(client, outcome.grant, target, { refreshToken: outcome.refresh, withIdToken: true });
+  }
+
+  /** The challenge answered, the certificate still valid, its account; a refusal is also a failed login event. */
+  private async account(client: Client, decryptedKey: string, thumbprint: string): Promise<string> {
+    try {
+      const challenge = await this.challenges.consume({ purpose: 'token', clientId: client.clientId }, decodeKey(decryptedKey), thumbprint);
+      const valid = await this.login.validate(parseCertificate(challenge.pem)!);
+      return await this.login.account(valid.cert, valid.prints);
+    } catch (err) {
+      if (err instanceof CertificateRefused) this.events.publish('user.login_failed', { client_id: client.clientId, reason: `certificate_${err.refusal}` });
+      throw err;
+    }
   }
 }

@@ -1,8 +1,8 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { DataSource } from 'typeorm';
-import { EventPublisher, InProcessEventPublisher } from '@idp/bus';
-import { DomainEvent } from '@idp/contracts';
+import { BusClient, EventPublisher, InProcessEventPublisher } from '@idp/bus';
+import { AccountsSubjects, DomainEvent } from '@idp/contracts';
 import { TestCredential, TestPki, decryptChallenge, postForm } from '@idp/testing';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 
@@ -35,7 +35,7 @@ describe('certificate login API (embedded)', () => {
   beforeAll(async () => {
     [pki, foreign] = await Promise.all([TestPki.create('Acme'), TestPki.create('Foreign')]);
     // Only the root comes from configuration; the intermediate is added through the admin API below.
-    platform = await startEmbeddedPlatform({ CERT_TRUST_BUNDLE: pki.root.certPem, CERT_SUBJECT_MAPPING: 'serialNumber:login:IIN' });
+    platform = await startEmbeddedPlatform({ CERT_TRUST_BUNDLE: pki.root.certPem, CERT_SUBJECT_MAPPING: 'serialNumber:iin:IIN' });
     (platform.app.get(EventPublisher) as InProcessEventPublisher).emitter.on('event', (e: DomainEvent) => events.push(e));
     client = await platform.admin.createClient({
       client_name: 'Extern desktop',
@@ -183,14 +183,19 @@ describe('certificate login API (embedded)', () => {
     expect(await step2(key, alice.sha1)).toMatchObject({ status: 400, json: refusal('challenge_expired', 'the challenge has expired; request a new one') });
   });
 
-  it('maps a certificate bound to no account by its subject serialNumber (IIN) to the account with that login', async () => {
-    const kazakh = await platform.admin.createUser({ login: '880101300123', password: 'correct horse 3' });
+  it('maps a certificate bound to no account by its subject serialNumber (IIN) to the account holding that IIN', async () => {
+    const kazakh = await platform.admin.createUser({ login: 'aigerim', password: 'correct horse 3' });
+    const set = await platform.app.get(BusClient).request(AccountsSubjects.iinSet, { sub: kazakh.id, iin: '880101300123' });
+    expect(set.ok).toBe(true);
     const cred = await pki.user('CN=Айгерим Сапарова, 2.5.4.5=IIN880101300123, C=KZ');
     const tokens = await signIn(cred);
     expect(tokens.status).toBe(200);
     expect(decodeJwt(tokens.json.id_token)).toMatchObject({ sub: kazakh.id, amr: ['x509'] });
-    const otherIin = await pki.user('CN=Someone, 2.5.4.5=IIN990101300999, C=KZ');
-    expect(await signIn(otherIin)).toMatchObject({ status: 400, json: refusal('unbound', 'no account is bound to this certificate') });
+    const unbound = refusal('unbound', 'no account is bound to this certificate');
+    // A valid IIN no account holds, a malformed one, and no serialNumber at all.
+    expect(await signIn(await pki.user('CN=Someone, 2.5.4.5=IIN990101300995, C=KZ'))).toMatchObject({ status: 400, json: unbound });
+    expect(await signIn(await pki.user('CN=Typo, 2.5.4.5=IIN880101300124, C=KZ'))).toMatchObject({ status: 400, json: unbound });
+    expect(await signIn(await pki.user('CN=Aigerim Without Serial, C=KZ'))).toMatchObject({ status: 400, json: unbound });
   });
 
   it('refuses a locked account', async () => {

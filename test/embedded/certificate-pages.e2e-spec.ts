@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { BaseClient, Issuer, generators } from 'openid-client';
-import { Browserless, PageResponse, TestCredential, TestPki, decryptChallenge, parseForms } from '@idp/testing';
+import { Browserless, PageResponse, TestCredential, TestPki, basic, decryptChallenge, parseForms, postForm } from '@idp/testing';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 import { signInThroughPages } from './flows';
 
@@ -31,7 +31,7 @@ describe('certificate pages and the cert-login helper (embedded)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cert-pages-'));
     writeFileSync(join(dir, 'bundle.pem'), pki.bundle);
     // The bundle as a file path, as an operator would configure it.
-    platform = await startEmbeddedPlatform({ CERT_TRUST_BUNDLE: join(dir, 'bundle.pem'), CERT_PROXY_HEADER: PROXY_HEADER, CERT_PROXY_ADDRESSES: '127.0.0.1' });
+    platform = await startEmbeddedPlatform({ CERT_TRUST_BUNDLE: join(dir, 'bundle.pem'), CERT_PROXY_HEADER: PROXY_HEADER, CERT_PROXY_ADDRESSES: '127.0.0.1', CERT_SUBJECT_MAPPING: 'UID:login' });
     const registered = await platform.admin.createClient({
       client_name: 'Extern web',
       redirect_uris: [REDIRECT],
@@ -219,6 +219,17 @@ describe('certificate pages and the cert-login helper (embedded)', () => {
       expect(refused.status).toBe(403);
       expect(refused.body).toContain('No certificate came from a trusted proxy.');
     });
+  });
+
+  it('maps a certificate bound to no account by its subject UID to the account with that login (CERT_SUBJECT_MAPPING=UID:login)', async () => {
+    const mapped = await pki.user('CN=Dana By UID, 0.9.2342.19200300.100.1.1=Dana');
+    const challenge = await postForm(`${platform.base}/authentication/certificate`, { public_key: mapped.der }, { Authorization: basic(secretClient.client_id, secretClient.client_secret) });
+    const key = await decryptChallenge(challenge.json.encrypted_key, mapped.keyPem);
+    const tokens = await postForm(`${platform.base}/connect/token`, { grant_type: 'certificate', decrypted_key: key, thumbprint: mapped.sha256, scope: 'openid' }, { Authorization: basic(secretClient.client_id, secretClient.client_secret) });
+    expect(tokens.status).toBe(200);
+    expect(tokens.json.id_token).toBeDefined();
+    const claims = JSON.parse(Buffer.from(tokens.json.id_token.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ sub: user.id, amr: ['x509'] });
   });
 
   it('npm run cert-login: both steps against the server, printing the token claims', async () => {

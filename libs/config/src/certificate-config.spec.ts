@@ -24,7 +24,8 @@ describe('certificate login configuration (CERT_*)', () => {
   it('reads the subject mapping and refuses a malformed one', () => {
     expect(loadCertificateConfig({ CERT_SUBJECT_MAPPING: 'serialNumber:login:IIN' }, fail).subjectMapping).toEqual({ attribute: 'serialNumber', field: 'login', stripPrefix: 'IIN' });
     expect(loadCertificateConfig({ CERT_SUBJECT_MAPPING: 'E:email' }, fail).subjectMapping).toEqual({ attribute: 'E', field: 'email', stripPrefix: '' });
-    expect(() => loadCertificateConfig({ CERT_SUBJECT_MAPPING: 'serialNumber:iin' }, fail)).toThrow(/^CERT_SUBJECT_MAPPING must be/);
+    expect(loadCertificateConfig({ CERT_SUBJECT_MAPPING: 'serialNumber:iin:IIN' }, fail).subjectMapping).toEqual({ attribute: 'serialNumber', field: 'iin', stripPrefix: 'IIN' });
+    expect(() => loadCertificateConfig({ CERT_SUBJECT_MAPPING: 'serialNumber:phone' }, fail)).toThrow(/^CERT_SUBJECT_MAPPING must be/);
     expect(() => loadCertificateConfig({ CERT_SUBJECT_MAPPING: 'shoe size:login' }, fail)).toThrow(/^CERT_SUBJECT_MAPPING must be/);
   });
 

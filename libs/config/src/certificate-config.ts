@@ -7,7 +7,7 @@ export interface CertificateLoginConfig {
   /** Seconds a certificate challenge (step 1's encrypted_key) lives. */
   challengeTtl: number;
   /** Reads an account identifier from the certificate's subject, for certificates bound to no account. */
-  subjectMapping?: { attribute: string; field: 'login' | 'email'; stripPrefix: string };
+  subjectMapping?: { attribute: string; field: 'login' | 'email' | 'iin'; stripPrefix: string };
   /** Lower-cased name of the header a TLS-terminating proxy puts the verified client certificate in (URL-encoded PEM). */
   proxyHeader?: string;
   /** The only peer addresses that header is believed from. */
@@ -33,8 +33,8 @@ export function loadCertificateConfig(env: Env, fail: (message: string) => Error
   const mappingRaw = env.CERT_SUBJECT_MAPPING?.trim();
   if (mappingRaw) {
     const [attribute, field, stripPrefix = ''] = mappingRaw.split(':');
-    if (!attribute || !ATTRIBUTE.test(attribute) || (field !== 'login' && field !== 'email')) {
-      throw fail(`CERT_SUBJECT_MAPPING must be <attribute>:<login|email>[:<prefix to strip>], e.g. serialNumber:login:IIN, got "${mappingRaw}"`);
+    if (!attribute || !ATTRIBUTE.test(attribute) || (field !== 'login' && field !== 'email' && field !== 'iin')) {
+      throw fail(`CERT_SUBJECT_MAPPING must be <attribute>:<iin|login|email>[:<prefix to strip>], e.g. serialNumber:iin:IIN, got "${mappingRaw}"`);
     }
     subjectMapping = { attribute, field, stripPrefix };
   }

@@ -56,6 +56,6 @@ export type RemoveCertificateError = 'not_found';
 export interface ResolveCertificateRequest {
   sha256: string;
   /** Set when CERT_SUBJECT_MAPPING is: the identifier read from the certificate's subject. */
-  mapping?: { field: 'login' | 'email'; value: string };
+  mapping?: { field: 'iin' | 'login' | 'email'; value: string };
 }
 export type ResolveCertificateError = 'unbound' | 'locked';

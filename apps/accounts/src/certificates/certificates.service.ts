@@ -13,6 +13,7 @@ import {
   fail,
   ok,
 } from '@idp/contracts';
+import { isValidIin } from '@idp/domain';
 import { normaliseEmail, normaliseLogin } from '../users/identifiers';
 
 const UUID = /^[0-9a-f-]{36}$/;
@@ -97,6 +98,11 @@ export class CertificatesService {
 
   private async mapped(mapping: ResolveCertificateRequest['mapping']): Promise<{ id: string; locked_at: Date | null } | null> {
     if (!mapping || typeof mapping.value !== 'string') return null;
+    if (mapping.field === 'iin') {
+      if (!isValidIin(mapping.value)) return null;
+      const [user] = await this.db.query(`SELECT id, locked_at FROM accounts.users WHERE iin = $1 AND deleted_at IS NULL`, [mapping.value]);
+      return user ?? null;
+    }
     if (mapping.field === 'login') {
       const login = normaliseLogin(mapping.value);
       if (!login) return null;

@@ -65,8 +65,8 @@ export class CertificateLoginService {
     return reply.value.sub;
   }
 
-  /** CERT_SUBJECT_MAPPING applied to the subject, e.g. serialNumber "IIN880101300123" -> login "880101300123". */
-  mappedIdentifier(cert: x509.X509Certificate): { field: 'login' | 'email'; value: string } | undefined {
+  /** CERT_SUBJECT_MAPPING applied to the subject, e.g. serialNumber "IIN880101300123" -> the account with IIN 880101300123. */
+  mappedIdentifier(cert: x509.X509Certificate): { field: 'iin' | 'login' | 'email'; value: string } | undefined {
     const mapping = this.config.certificates.subjectMapping;
     if (!mapping) return undefined;
     const oid = ATTRIBUTE_OIDS[mapping.attribute.toLowerCase()] ?? mapping.attribute;

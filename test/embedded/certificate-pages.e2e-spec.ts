@@ -145,6 +145,33 @@ describe('certificate pages and the cert-login helper (embedded)', () => {
     });
   });
 
+  describe('cabinet behind the TLS proxy', () => {
+    it('binds the certificate the proxy forwards without a challenge, and only from the proxy', async () => {
+      const farida = await platform.admin.createUser({ login: 'farida', password: 'correct horse 7' });
+      const presented = await pki.user('CN=Farida, O=Pages');
+      const browser = new Browserless(platform.base);
+      expect((await signInThroughPages(browser, start().url, { login: 'farida', password: 'correct horse 7' })).location).toMatch(/^https:\/\/rp\.example\/cb\?code=/);
+
+      const bare = await browser.request('/account/certificates');
+      expect(bare.body).not.toContain('/account/certificates/proxy');
+      const refused = await browser.submit(bare, '/account/certificates/proxy', {}).catch(() => null);
+      expect(refused).toBeNull(); // no such form without the proxy's certificate
+      const forced = await browser.request('/account/certificates/proxy', { form: { csrf: parseForms(bare.body)[0].fields.csrf } });
+      expect(forced.status).toBe(403);
+      expect(forced.body).toContain('No certificate came from a trusted proxy.');
+
+      browser.extraHeaders = { [PROXY_HEADER]: encodeURIComponent(presented.certPem) };
+      const page = await browser.request('/account/certificates');
+      expect(page.body).toContain('Your browser presented the certificate CN=Farida, O=Pages.');
+      const done = await browser.submit(page, '/account/certificates/proxy', {});
+      expect(done.url).toMatch(/\?done=bound$/);
+      expect(done.body).toContain(`<code class="sha1">${presented.sha1}</code>`);
+      expect(done.body).not.toContain('/account/certificates/proxy');
+      const list = await platform.admin.call('GET', `/admin/users/${farida.id}/certificates`);
+      expect(list.json.map((c: any) => c.sha256)).toEqual([presented.sha256]);
+    });
+  });
+
   describe('sign-in page', () => {
     it('offers the certificate only to clients that allow it', async () => {
       const passwordOnly = await platform.admin.createClient({ client_name: 'Plain', redirect_uris: [REDIRECT], scope: 'openid' });

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHmac } from 'node:crypto';
+import type { X509Certificate } from '@peculiar/x509';
 import { BusClient } from '@idp/bus';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { BindCertificateError, CertificatesSubjects } from '@idp/contracts';
@@ -8,7 +9,7 @@ import { SsoSessionEntity } from '@idp/domain';
 import { CertificateChallengesService, decodeKey } from '../certificate/certificate-challenges.service';
 import { CertificateRefused } from '../certificate/certificate-errors';
 import { CertificateLoginService } from '../certificate/certificate-login.service';
-import { parseCertificate } from '../certificate/certificate-parse';
+import { parseCertificate, thumbprints } from '../certificate/certificate-parse';
 import { renderChallenge } from '../certificate/certificate.views';
 import { Locale, MessageKey, pickLocale, t } from '../interaction/i18n';
 import { Form, InteractionFlow, str } from '../interaction/interaction-flow.service';
@@ -87,7 +88,12 @@ export class AccountCertificatesController {
       if (!(err instanceof CertificateRefused)) throw err;
       return this.challengePage(req, reply, session, { id: live.id, jwe: live.jwe, sha1: live.sha1 }, t(l, `cert.problem.${err.refusal}`), 400);
     }
-    const cert = parseCertificate(row.pem)!;
+    return this.bind(req, reply, session, parseCertificate(row.pem)!);
+  }
+
+  /** Validated again (it may have been revoked since the challenge), then bound to the signed-in account. */
+  private async bind(req: FastifyRequest, reply: FastifyReply, session: SsoSessionEntity, cert: X509Certificate) {
+    const l = locale(req);
     try {
       const valid = await this.login.validate(cert);
       const bound = await this.bus.request(CertificatesSubjects.bind, { sub: session.userId, certificate: this.login.facts(cert, valid.prints), source: 'challenge' });
@@ -97,6 +103,18 @@ export class AccountCertificatesController {
       return this.page(req, reply, session, { error: t(l, `cert.problem.${err.refusal}`) }, 400);
     }
     void reply.redirect('/account/certificates?done=bound', 303);
+  }
+
+  /** Behind a TLS proxy that verified the browser's certificate, that certificate binds at once: the TLS handshake proved possession. */
+  @Post('proxy')
+  async bindPresented(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const form = (req.body ?? {}) as Form;
+    const session = await this.session(req, reply, form);
+    if (!session) return;
+    const l = locale(req);
+    const cert = this.login.proxyCertificate(req);
+    if (!cert) return this.page(req, reply, session, { error: t(l, 'cert.notFromProxy') }, 403);
+    return this.bind(req, reply, session, cert);
   }
 
   @Post(':id/remove')
@@ -130,7 +148,10 @@ export class AccountCertificatesController {
 
   private async page(req: FastifyRequest, reply: FastifyReply, session: SsoSessionEntity, extra: { notice?: string; error?: string; certificate?: string }, status = 200) {
     const certificates = await this.bus.value(CertificatesSubjects.list, { sub: session.userId });
-    return this.flow.html(reply, renderAccountCertificates({ locale: locale(req), csrf: this.csrf(session), certificates, ...extra }), status);
+    const presented = this.login.proxyCertificate(req);
+    const presentedSha1 = presented ? (await thumbprints(presented)).sha1 : null;
+    const proxySubject = presented && !certificates.some((c) => c.sha1 === presentedSha1) ? presented.subject : undefined;
+    return this.flow.html(reply, renderAccountCertificates({ locale: locale(req), csrf: this.csrf(session), certificates, proxySubject, ...extra }), status);
   }
 
   private challengePage(req: FastifyRequest, reply: FastifyReply, session: SsoSessionEntity, c: { id: string; jwe: string; sha1: string }, error?: string, status = 200) {

@@ -9,6 +9,8 @@ export interface AccountCertificatesView {
   notice?: string;
   error?: string;
   certificate?: string;
+  /** Subject of the certificate a trusted proxy presented, when it is not bound yet. */
+  proxySubject?: string;
 }
 
 const day = (iso: string) => iso.slice(0, 10);
@@ -44,6 +46,13 @@ ${v.notice ? `<p class="notice" role="status">${esc(v.notice)}</p>` : ''}
 ${v.error ? `<p class="error" role="alert">${esc(v.error)}</p>` : ''}
 ${table}
 <h2>${esc(t(l, 'certs.add'))}</h2>
+${
+  v.proxySubject
+    ? `<p>${esc(t(l, 'cert.proxyLead', { subject: v.proxySubject }))}</p>
+<form method="post" action="/account/certificates/proxy">${csrfField(v.csrf)}<button type="submit">${esc(t(l, 'certs.bindPresented'))}</button></form>
+<h2>${esc(t(l, 'cert.or'))}</h2>`
+    : ''
+}
 <form method="post" action="/account/certificates">
 ${csrfField(v.csrf)}
 <p class="muted">${esc(t(l, 'cert.pasteLead'))}</p>

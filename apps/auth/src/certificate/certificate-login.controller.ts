@@ -1,7 +1,6 @@
-import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EventPublisher } from '@idp/bus';
-import { APP_CONFIG, AppConfig } from '@idp/config';
 import { InteractionEntity } from '@idp/domain';
 import { t } from '../interaction/i18n';
 import { Form, InteractionFlow, PageBase, str } from '../interaction/interaction-flow.service';
@@ -14,11 +13,6 @@ import { CertificateLoginService } from './certificate-login.service';
 import { parseCertificate } from './certificate-parse';
 import { CERTIFICATE_AMR } from './certificate.grant';
 import { renderCertificateLogin, renderChallenge } from './certificate.views';
-
-/** The address of the TCP peer itself (never X-Forwarded-For): the proxy that verified the client's certificate. */
-export function peerAddress(req: FastifyRequest): string {
-  return (req.raw.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-}
 
 /**
  * Sign-in by certificate inside the login interaction: (a) behind a TLS-terminating proxy that
@@ -34,14 +28,13 @@ export class CertificateLoginController {
     private readonly login: CertificateLoginService,
     private readonly challenges: CertificateChallengesService,
     private readonly events: EventPublisher,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get(':id/certificate')
   async show(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const ready = await this.ready(id, req, reply);
     if (!ready) return;
-    const proxied = this.proxyCertificate(req);
+    const proxied = this.login.proxyCertificate(req);
     return this.flow.html(reply, renderCertificateLogin({ ...ready.base, proxySubject: proxied?.subject }));
   }
 
@@ -49,7 +42,7 @@ export class CertificateLoginController {
   async proxy(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const ready = await this.ready(id, req, reply, (req.body ?? {}) as Form);
     if (!ready) return;
-    const cert = this.proxyCertificate(req);
+    const cert = this.login.proxyCertificate(req);
     if (!cert) return this.flow.html(reply, renderCertificateLogin({ ...ready.base, error: t(ready.base.locale, 'cert.notFromProxy') }), 403);
     try {
       const valid = await this.login.validate(cert);
@@ -118,19 +111,6 @@ export class CertificateLoginController {
       return null;
     }
     return { interaction, base };
-  }
-
-  /** The certificate in CERT_PROXY_HEADER, only when the TCP peer is a configured proxy. */
-  private proxyCertificate(req: FastifyRequest) {
-    const { proxyHeader, proxyAddresses } = this.config.certificates;
-    if (!proxyHeader || !proxyAddresses.includes(peerAddress(req))) return null;
-    const raw = req.headers[proxyHeader];
-    if (typeof raw !== 'string' || !raw) return null;
-    try {
-      return parseCertificate(decodeURIComponent(raw));
-    } catch {
-      return null;
-    }
   }
 
   private async signedIn(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, sub: string) {

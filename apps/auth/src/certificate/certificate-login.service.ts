@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import * as x509 from '@peculiar/x509';
 import { BusClient } from '@idp/bus';
 import { APP_CONFIG, AppConfig } from '@idp/config';
@@ -6,7 +7,7 @@ import { CertificateFacts, CertificatesSubjects } from '@idp/contracts';
 import { Client } from '../oidc/clients/clients.service';
 import { UnauthorizedClient } from '../oidc/errors/oauth.errors';
 import { CertificateRefused } from './certificate-errors';
-import { Thumbprints, thumbprints, toPem } from './certificate-parse';
+import { Thumbprints, parseCertificate, thumbprints, toPem } from './certificate-parse';
 import { validateCertificate } from './certificate.validator';
 import { TrustStoreService } from './trust-store.service';
 
@@ -44,6 +45,23 @@ export class CertificateLoginService {
     }
     if (!client.metadata.allowed_login_methods.includes('certificate')) {
       throw new UnauthorizedClient('this client does not allow certificate login (allowed_login_methods)');
+    }
+  }
+
+  /**
+   * The certificate a TLS-terminating proxy verified and forwards in CERT_PROXY_HEADER (URL-encoded
+   * PEM), only when the TCP peer itself (never X-Forwarded-For) is one of CERT_PROXY_ADDRESSES.
+   */
+  proxyCertificate(req: FastifyRequest): x509.X509Certificate | null {
+    const { proxyHeader, proxyAddresses } = this.config.certificates;
+    const peer = (req.raw.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (!proxyHeader || !proxyAddresses.includes(peer)) return null;
+    const raw = req.headers[proxyHeader];
+    if (typeof raw !== 'string' || !raw) return null;
+    try {
+      return parseCertificate(decodeURIComponent(raw));
+    } catch {
+      return null;
     }
   }
 

@@ -175,6 +175,7 @@ const en = {
   'certs.alreadyBound': "This certificate is already bound to your account.",
   'certs.boundElsewhere': "This certificate is bound to another account.",
   'cert.or': "Or",
+  'certs.bindPresented': "Bind this certificate",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -329,6 +330,7 @@ const ru: Record<MessageKey, string> = {
   'certs.alreadyBound': "Этот сертификат уже привязан к вашей учётной записи.",
   'certs.boundElsewhere': "Этот сертификат привязан к другой учётной записи.",
   'cert.or': "Или",
+  'certs.bindPresented': "Привязать этот сертификат",
 };
 
 const kk: Record<MessageKey, string> = {
@@ -481,6 +483,7 @@ const kk: Record<MessageKey, string> = {
   'certs.alreadyBound': "Бұл сертификат тіркелгіңізге байланыстырылған.",
   'certs.boundElsewhere': "Бұл сертификат басқа тіркелгіге байланыстырылған.",
   'cert.or': "Немесе",
+  'certs.bindPresented': "Осы сертификатты байланыстыру",
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, ru, kk };

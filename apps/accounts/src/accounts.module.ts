@@ -9,13 +9,15 @@ import { OutboxService } from './delivery/outbox.service';
 import { OtpService } from './otp/otp.service';
 import { UsersService } from './users/users.service';
 import { IinService } from './users/iin.service';
+import { CertificatesController } from './certificates/certificates.controller';
+import { CertificatesService } from './certificates/certificates.service';
 
 /** Users, identifiers, credentials and one-time codes. Reached only over the bus. */
 @Module({
   imports: [
     DatabaseModule.forApp({ schema: 'accounts', entities: [UserEntity], migrations: ACCOUNTS_MIGRATIONS }),
   ],
-  controllers: [AccountsController],
-  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService],
+  controllers: [AccountsController, CertificatesController],
+  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService],
 })
 export class AccountsModule {}

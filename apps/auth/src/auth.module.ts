@@ -89,6 +89,16 @@ import { IinStep } from './interaction/iin-step.service';
 import { IinStepController } from './interaction/iin-step.controller';
 import { PartnerEntry } from './interaction/partner-entry.service';
 import { TrustedPhoneController } from './partner/trusted-phone.controller';
+import { AccountCertificatesController } from './account/account-certificates.controller';
+import { AdminTrustController } from './certificate/admin-trust.controller';
+import { AdminUserCertificatesController } from './certificate/admin-user-certificates.controller';
+import { CertificateAuthenticationController } from './certificate/certificate-authentication.controller';
+import { CertificateChallengesService } from './certificate/certificate-challenges.service';
+import { CertificateLoginController } from './certificate/certificate-login.controller';
+import { CertificateLoginService } from './certificate/certificate-login.service';
+import { CertificateGrant } from './certificate/certificate.grant';
+import { TrustStoreService } from './certificate/trust-store.service';
+import { CertificateLogin1764300000000 } from './migrations/1764300000000-certificate-login';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -97,7 +107,7 @@ const outbound: Provider = {
   inject: [APP_CONFIG],
 };
 
-const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant, PasswordGrant, TrustedGrant, JwtBearerGrant];
+const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant, PasswordGrant, TrustedGrant, JwtBearerGrant, CertificateGrant];
 
 /** Every grant type the token endpoint serves, registered in one place. */
 const grantRegistry: Provider = {
@@ -117,7 +127,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, PartnerHints1764400000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, CertificateLogin1764300000000, PartnerHints1764400000000],
         }),
       ],
       controllers: [
@@ -145,6 +155,11 @@ export class AuthModule {
         AssetsController,
         IinStepController,
         TrustedPhoneController,
+        CertificateAuthenticationController,
+        CertificateLoginController,
+        AdminTrustController,
+        AdminUserCertificatesController,
+        AccountCertificatesController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
       ],
@@ -183,6 +198,9 @@ export class AuthModule {
         ConsentUsageService,
         IinStep,
         PartnerEntry,
+        TrustStoreService,
+        CertificateChallengesService,
+        CertificateLoginService,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

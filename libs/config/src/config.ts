@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CountryCode, getCountries } from 'libphonenumber-js';
+import { CertificateLoginConfig, loadCertificateConfig } from './certificate-config';
 
 /** Which process is reading the configuration: decides which variables are mandatory. */
 export type RunMode = 'embedded' | 'auth' | 'accounts' | 'consent';
@@ -58,6 +59,8 @@ export interface AppConfig {
     /** A login/consent interaction must finish within this time. */
     interaction: number;
   };
+  /** Certificate login (CERT_*). */
+  certificates: CertificateLoginConfig;
 }
 
 /** Rotation of the signing keys shared by all auth instances. */
@@ -242,5 +245,6 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
       session: int(env, 'SESSION_TTL', 14 * 24 * 3600, 60),
       interaction: int(env, 'INTERACTION_TTL', 3600, 60),
     },
+    certificates: loadCertificateConfig(env, (message) => new ConfigError(message)),
   };
 }

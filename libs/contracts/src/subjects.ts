@@ -31,6 +31,17 @@ import {
   IinSetRequest,
   IinSetError,
 } from './accounts.v1';
+import {
+  BindCertificateError,
+  BindCertificateRequest,
+  BoundCertificate,
+  CertificatesSubjects,
+  ListCertificatesRequest,
+  RemoveCertificateError,
+  RemoveCertificateRequest,
+  ResolveCertificateError,
+  ResolveCertificateRequest,
+} from './certificates.v1';
 import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentRecord, ConsentRevokeError, ConsentSubjects } from './consent.v1';
 import { ConsentTouchRequest, TrustedPhoneConsumeError, TrustedPhoneConsumeRequest, TrustedPhoneIssueRequest, TrustedPhoneSecret } from './consent.v1';
 
@@ -59,6 +70,10 @@ export interface Contracts {
   [ConsentSubjects.consentTouch]: Contract<ConsentTouchRequest, { touched: boolean }>;
   [ConsentSubjects.trustedPhoneIssue]: Contract<TrustedPhoneIssueRequest, TrustedPhoneSecret>;
   [ConsentSubjects.trustedPhoneConsume]: Contract<TrustedPhoneConsumeRequest, { phone: string }, TrustedPhoneConsumeError>;
+  [CertificatesSubjects.bind]: Contract<BindCertificateRequest, BoundCertificate, BindCertificateError>;
+  [CertificatesSubjects.list]: Contract<ListCertificatesRequest, BoundCertificate[]>;
+  [CertificatesSubjects.remove]: Contract<RemoveCertificateRequest, { id: string }, RemoveCertificateError>;
+  [CertificatesSubjects.resolve]: Contract<ResolveCertificateRequest, { sub: string; via: 'binding' | 'mapping' }, ResolveCertificateError>;
 }
 
 export type Subject = keyof Contracts;

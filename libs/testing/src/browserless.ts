@@ -50,12 +50,14 @@ export function parseForms(html: string): HtmlForm[] {
 /** A browser without a browser: fetch with a cookie jar, redirects followed by hand or on request. */
 export class Browserless {
   readonly jar = new CookieJar();
+  /** Sent with every request (e.g. the client certificate header a TLS-terminating proxy adds). */
+  extraHeaders: Record<string, string> = {};
 
   constructor(private readonly base: string, private readonly acceptLanguage = 'en') {}
 
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<PageResponse> {
     const absolute = new URL(url, this.base).toString();
-    const headers: Record<string, string> = { Accept: 'text/html', 'Accept-Language': this.acceptLanguage };
+    const headers: Record<string, string> = { Accept: 'text/html', 'Accept-Language': this.acceptLanguage, ...this.extraHeaders };
     const cookie = this.jar.header(absolute);
     if (cookie) headers.Cookie = cookie;
     let body: string | undefined;

@@ -3,3 +3,4 @@ export * from './browserless';
 export * from './cookie-jar';
 export * from './ports';
 export * from './client-assertions';
+export * from './certificates';

@@ -17,7 +17,9 @@ export type GrantType =
   /** Kontur's partner grant: a JWT the partner signed about one of its own users, linked to an account. */
   | 'trusted'
   /** RFC 7523 2.1, the standard twin of `trusted`. */
-  | 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+  | 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+  /** Kontur's certificate login, step 2: the key of step 1's challenge, decrypted with the certificate's private key. */
+  | 'certificate';
 export type LoginMethod = 'password' | 'phone_otp' | 'email_otp' | 'certificate' | 'federated';
 
 export interface ClientMetadata {

@@ -53,6 +53,13 @@ button.secondary{background:#e6eaf0;color:#1b2330}
 ul.scopes{padding-left:20px}
 pre{background:#f6f8fa;padding:12px;border-radius:8px;overflow:auto;font-size:.85rem}
 .muted{color:#5b6675;font-size:.9rem}
+textarea{width:100%;padding:10px 12px;border:1px solid #c8d0da;border-radius:8px;font:.85rem ui-monospace,monospace}
+pre{white-space:pre-wrap;word-break:break-all}
+table.certs{width:100%;border-collapse:collapse;font-size:.85rem}
+table.certs td,table.certs th{border-top:1px solid #e6eaf0;padding:6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+table.certs .dates{white-space:nowrap}
+table.certs code{word-break:break-all}
+table.certs button{margin-top:0}
 `;
 
 /** The way out of any interaction step: back to the client with access_denied and where the user stopped. */

@@ -11,7 +11,7 @@ export interface LoginView {
   /** A message above the password form (e.g. too many attempts). */
   error?: string;
   /** Which ways in the client allows (its allowed_login_methods). */
-  methods: { password: boolean; phone: boolean; email: boolean };
+  methods: { password: boolean; phone: boolean; email: boolean; certificate?: boolean };
   /** Values and errors of the one-time code forms. */
   phone?: string;
   email?: string;
@@ -58,6 +58,7 @@ ${csrfField(v.csrf)}
 <p class="sub">${esc(t(l, 'login.subtitle', { client: v.clientName }))}</p>
 ${password}
 ${codes}
+${v.methods.certificate ? `${password || codes ? `<h2>${esc(t(l, 'cert.or'))}</h2>` : ''}<p><a class="button" id="certificate-login" href="/interaction/${id}/certificate">${esc(t(l, 'cert.signIn'))}</a></p>` : ''}
 ${v.methods.password ? `<p class="muted">${esc(t(l, 'login.noAccount'))} <a href="/interaction/${id}/register">${esc(t(l, 'login.register'))}</a></p>` : ''}
 ${cancelForm(l, v.interactionId, v.csrf)}`,
   );

@@ -12,6 +12,7 @@ export const SUPPORTED_GRANT_TYPES: GrantType[] = [
   'password',
   'urn:ietf:params:oauth:grant-type:device_code',
   ...PARTNER_GRANT_TYPES,
+  'certificate',
 ];
 /** Canonical (sorted) forms, as OAuth 2.0 Multiple Response Types writes them. */
 export const SUPPORTED_RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'code id_token token', 'id_token token', 'none'];

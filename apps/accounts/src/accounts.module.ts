@@ -9,13 +9,15 @@ import { OutboxService } from './delivery/outbox.service';
 import { OtpService } from './otp/otp.service';
 import { UsersService } from './users/users.service';
 import { IinService } from './users/iin.service';
+import { SecondFactorController } from './second-factor/second-factor.controller';
+import { SecondFactorService } from './second-factor/second-factor.service';
 
 /** Users, identifiers, credentials and one-time codes. Reached only over the bus. */
 @Module({
   imports: [
     DatabaseModule.forApp({ schema: 'accounts', entities: [UserEntity], migrations: ACCOUNTS_MIGRATIONS }),
   ],
-  controllers: [AccountsController],
-  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService],
+  controllers: [AccountsController, SecondFactorController],
+  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, SecondFactorService],
 })
 export class AccountsModule {}

@@ -3,3 +3,4 @@ export * from './accounts.v1';
 export * from './consent.v1';
 export * from './subjects';
 export * from './events.v1';
+export * from './second-factor.v1';

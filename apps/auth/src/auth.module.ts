@@ -26,6 +26,9 @@ import { InteractionFlow } from './interaction/interaction-flow.service';
 import { InteractionController } from './interaction/interaction.controller';
 import { InteractionsService } from './interaction/interactions.service';
 import { OtpLoginController } from './interaction/otp-login.controller';
+import { SecondFactorController } from './interaction/second-factor.controller';
+import { SecondFactorGate } from './second-factor/second-factor.gate';
+import { TwoFactorAccountController } from './account/two-factor.controller';
 import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
 import { DeviceCodes1763890000000 } from './migrations/1763890000000-device-codes';
 import { OtpLogin1763905000000 } from './migrations/1763905000000-otp-login';
@@ -46,6 +49,7 @@ import { ResourceIndicators1763931000000 } from './migrations/1763931000000-reso
 import { KeyRotation1763920000000 } from './migrations/1763920000000-key-rotation';
 import { Registration1763921000000 } from './migrations/1763921000000-registration';
 import { PartnerHints1764400000000 } from './migrations/1764400000000-partner-hints';
+import { SecondFactor1764100000000 } from './migrations/1764100000000-second-factor';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizationResponseService } from './oidc/authorize/authorization-response.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
@@ -117,7 +121,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, PartnerHints1764400000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, PartnerHints1764400000000],
         }),
       ],
       controllers: [
@@ -130,6 +134,8 @@ export class AuthModule {
         RegistrationController,
         InteractionController,
         OtpLoginController,
+        SecondFactorController,
+        TwoFactorAccountController,
         DeviceAuthorizationController,
         DeviceController,
         EndSessionController,
@@ -183,6 +189,7 @@ export class AuthModule {
         ConsentUsageService,
         IinStep,
         PartnerEntry,
+        SecondFactorGate,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

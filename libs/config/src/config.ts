@@ -58,6 +58,8 @@ export interface AppConfig {
     /** A login/consent interaction must finish within this time. */
     interaction: number;
   };
+  /** Days a browser the user chose to trust skips the second factor. */
+  trustedDeviceDays: number;
 }
 
 /** Rotation of the signing keys shared by all auth instances. */
@@ -242,5 +244,7 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
       session: int(env, 'SESSION_TTL', 14 * 24 * 3600, 60),
       interaction: int(env, 'INTERACTION_TTL', 3600, 60),
     },
+    // A month, as most providers offer; 0 hides the "trust this browser" choice.
+    trustedDeviceDays: int(env, 'TRUSTED_DEVICE_DAYS', 30, 0),
   };
 }

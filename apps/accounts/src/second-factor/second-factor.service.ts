@@ -31,7 +31,7 @@ import { decryptSecret, encryptSecret } from '@idp/jwk';
 import { Clock } from '../clock/clock';
 import { OtpService } from '../otp/otp.service';
 import { BackupCodeHasher, maskPhone, newBackupCodes, normaliseBackupCode } from './backup-codes';
-import { newTotpSecret, totpStep } from './totp';
+import { newTotpSecret, totpStep, totpUri } from './totp';
 
 /** Wrong second-factor codes in a row before the account waits; and how long it waits. */
 export const MAX_FAILURES = 5;
@@ -86,10 +86,20 @@ export class SecondFactorService {
     return { totp, sms, smsAvailable: !!phone, phoneMasked: maskPhone(phone), backupCodesLeft: left, required: !!row?.required, enrolled: totp || sms };
   }
 
-  /** A new pending secret; the factor is on only once a first code confirms it. */
+  /**
+   * A pending secret (the one already begun, so a reloaded page shows the same QR code); the
+   * factor is on only once a first code confirms it.
+   */
   async totpBegin(sub: string, label: string): Promise<TotpEnrolment | null> {
     if (!(await this.status(sub))) return null;
-    const enrolment = newTotpSecret(new URL(this.config.issuer).host, String(label || 'account').slice(0, 100));
+    const issuer = new URL(this.config.issuer).host;
+    const name = String(label || 'account').slice(0, 100);
+    const pending = (await this.row(this.db.manager, sub))?.totp_pending_sealed;
+    if (pending) {
+      const secret = decryptSecret(pending, this.config.keyEncryptionKey, sealAad(sub));
+      return { secret, uri: totpUri(issuer, name, secret) };
+    }
+    const enrolment = newTotpSecret(issuer, name);
     await this.upsert(this.db.manager, sub, { totp_pending_sealed: encryptSecret(enrolment.secret, this.config.keyEncryptionKey, sealAad(sub)) });
     return enrolment;
   }

@@ -63,7 +63,11 @@ const base32: Base32Plugin = createBase32Plugin({
 /** A new 160-bit secret, base32, and the otpauth:// URI the QR code carries. */
 export function newTotpSecret(issuer: string, label: string): { secret: string; uri: string } {
   const secret = base32.encode(new Uint8Array(randomBytes(20)));
-  return { secret, uri: generateTOTP({ issuer, label, secret, period: TOTP_PERIOD, digits: 6 }) };
+  return { secret, uri: totpUri(issuer, label, secret) };
+}
+
+export function totpUri(issuer: string, label: string, secret: string): string {
+  return generateTOTP({ issuer, label, secret, period: TOTP_PERIOD, digits: 6 });
 }
 
 /** The code of a secret at a moment (for tests and tools). */

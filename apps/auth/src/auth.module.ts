@@ -38,6 +38,8 @@ import { DeviceCodesService } from './device/device-codes.service';
 import { DeviceController } from './device/device.controller';
 import { DeviceCodeGrant } from './oidc/token/grants/device-code.grant';
 import { PasswordGrant } from './oidc/token/grants/password.grant';
+import { BackupCodeFactorGrant, SmsFactorGrant, TotpFactorGrant } from './oidc/token/grants/second-factor.grants';
+import { PartialFactorTokensService } from './oidc/token/second-factor/partial-factor-tokens.service';
 import { RateLimiterService } from './rate-limit/rate-limiter.service';
 import { PasswordThrottleService } from './rate-limit/password-throttle.service';
 import { BackchannelLogoutService } from './logout/backchannel-logout.service';
@@ -101,7 +103,7 @@ const outbound: Provider = {
   inject: [APP_CONFIG],
 };
 
-const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant, PasswordGrant, TrustedGrant, JwtBearerGrant];
+const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant, PasswordGrant, TrustedGrant, JwtBearerGrant, TotpFactorGrant, SmsFactorGrant, BackupCodeFactorGrant];
 
 /** Every grant type the token endpoint serves, registered in one place. */
 const grantRegistry: Provider = {
@@ -190,6 +192,7 @@ export class AuthModule {
         IinStep,
         PartnerEntry,
         SecondFactorGate,
+        PartialFactorTokensService,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

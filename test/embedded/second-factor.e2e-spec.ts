@@ -2,6 +2,8 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { decodeJwt } from 'jose';
 import { BaseClient, Issuer, generators } from 'openid-client';
 import { DataSource } from 'typeorm';
+import { EventPublisher, InProcessEventPublisher } from '@idp/bus';
+import { DomainEvent } from '@idp/contracts';
 import { Browserless, PageResponse, parseForms } from '@idp/testing';
 import { Clock } from '../../apps/accounts/src/clock/clock';
 import { totpCode } from '../../apps/accounts/src/second-factor/totp';
@@ -17,6 +19,7 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
   let accountsDb: DataSource;
   /** The accounts clock runs this many ms ahead of the real one: each new TOTP code moves it a step on. */
   let offset = 0;
+  const events: DomainEvent[] = [];
   const now = () => new Date(Date.now() + offset);
   const nextCode = (secret: string) => {
     offset += 30_000;
@@ -34,6 +37,7 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     client = await make({});
     strict = await make({ client_name: 'Bank', require_2fa: true });
     accountsDb = platform.app.get<DataSource>(getDataSourceToken('accounts'));
+    (platform.app.get(EventPublisher) as InProcessEventPublisher).emitter.on('event', (e: DomainEvent) => events.push(e));
   });
 
   afterAll(() => platform.close());
@@ -93,7 +97,12 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     const browser = await signedInBrowser('aigerim', 'aigerim-password');
     const { secret, codes } = await enrolInCabinet(browser);
     expect(codes).toHaveLength(10);
-    expect((await browser.follow('/account/two-factor')).body).not.toContain(codes[0]);
+    const cabinet = await browser.follow('/account/two-factor');
+    expect(cabinet.body).not.toContain(codes[0]);
+    // A working secret is not replaced from a signed-in session: 2FA goes off (re-authenticated) first.
+    const replace = await browser.request('/account/two-factor/totp', { form: { csrf: parseForms(cabinet.body)[0].fields.csrf } });
+    expect(replace.status).toBe(409);
+    expect(replace.body).not.toContain('data-secret');
 
     const other = new Browserless(platform.base);
     const { page, checks } = await password(other, 'aigerim', 'aigerim-password');
@@ -152,6 +161,12 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     const code = await newCode(platform.base, '+77073000001');
     const out = await other.submit(sent, '/second-factor/verify', { method: 'sms', code });
     expect(await amrOf(out, checks)).toEqual(['pwd', 'sms', 'mfa']);
+
+    // The only factor cannot be switched off from the side: that is turning 2FA off, which needs the password.
+    const off = await browser.submit(await browser.follow('/account/two-factor'), '/account/two-factor/sms', { enabled: '0' });
+    expect(off.status).toBe(400);
+    expect(off.body).toContain('SMS codes are your only second factor');
+    expect(off.body).toContain('SMS codes to +7707***0001: on');
   });
 
   it('counts wrong codes: the fifth in a row makes the account wait, whatever the method', async () => {
@@ -271,6 +286,12 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     expect(off.body).toContain('Two-step sign-in is off.');
     const { page, checks } = await password(new Browserless(platform.base), 'kamila', 'kamila-password');
     expect(await amrOf(page, checks)).toEqual(['pwd']);
+    const sub = (await accountsDb.query(`SELECT id FROM accounts.users WHERE login = 'kamila'`))[0].id;
+    const mine = events.filter((e) => (e.data as { sub?: string }).sub === sub && e.type.startsWith('user.2fa'));
+    expect(mine.map((e) => [e.type, e.data])).toEqual([
+      ['user.2fa_enabled', { sub, method: 'totp' }],
+      ['user.2fa_disabled', { sub, reason: 'user' }],
+    ]);
     cabinet = await browser.follow('/account/two-factor');
     expect(cabinet.body).toContain('Set up an authenticator app');
   });

@@ -41,7 +41,7 @@ export interface TotpBeginRequest extends SecondFactorSubject {
   /** The account's name in the authenticator app. */
   label: string;
 }
-/** The secret (base32) and its otpauth:// URI: shown once, confirmed with a first code. */
+/** The secret (base32) and its otpauth:// URI: shown during enrolment, confirmed with a first code. */
 export interface TotpEnrolment {
   secret: string;
   uri: string;
@@ -91,7 +91,8 @@ export type SecondFactorSmsSendError = 'not_enrolled' | 'resend_too_soon' | 'too
 export interface SmsSetRequest extends SecondFactorSubject {
   enabled: boolean;
 }
-export type SmsSetError = 'no_verified_phone' | 'not_found';
+/** last_factor: SMS is the only factor on; turning it off is turning 2FA off, which needs re-authentication. */
+export type SmsSetError = 'no_verified_phone' | 'not_found' | 'last_factor';
 
 export interface BackupCodes {
   codes: string[];

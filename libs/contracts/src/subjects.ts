@@ -88,7 +88,7 @@ export interface Contracts {
   [ConsentSubjects.trustedPhoneIssue]: Contract<TrustedPhoneIssueRequest, TrustedPhoneSecret>;
   [ConsentSubjects.trustedPhoneConsume]: Contract<TrustedPhoneConsumeRequest, { phone: string }, TrustedPhoneConsumeError>;
   [SecondFactorSubjects.status]: Contract<SecondFactorSubject, SecondFactorStatus, 'not_found'>;
-  [SecondFactorSubjects.totpBegin]: Contract<TotpBeginRequest, TotpEnrolment, 'not_found'>;
+  [SecondFactorSubjects.totpBegin]: Contract<TotpBeginRequest, TotpEnrolment, 'not_found' | 'already_on'>;
   [SecondFactorSubjects.totpConfirm]: Contract<TotpConfirmRequest, TotpConfirmed, SecondFactorVerifyError, SecondFactorVerifyDetails>;
   [SecondFactorSubjects.verify]: Contract<SecondFactorVerifyRequest, SecondFactorVerified, SecondFactorVerifyError, SecondFactorVerifyDetails>;
   [SecondFactorSubjects.smsSend]: Contract<SecondFactorSmsSendRequest, SecondFactorSmsSent, SecondFactorSmsSendError, { retryAfter: number }>;

@@ -33,9 +33,8 @@ export class SecondFactorController {
   }
 
   @MessagePattern(SecondFactorSubjects.totpBegin)
-  async totpBegin(@Payload() req: TotpBeginRequest) {
-    const enrolment = await this.factors.totpBegin(String(req?.sub ?? ''), String(req?.label ?? ''));
-    return enrolment ? ok(enrolment) : fail('not_found', 'no such user');
+  totpBegin(@Payload() req: TotpBeginRequest) {
+    return this.factors.totpBegin(String(req?.sub ?? ''), String(req?.label ?? ''));
   }
 
   @MessagePattern(SecondFactorSubjects.totpConfirm)

@@ -90,18 +90,21 @@ export class SecondFactorService {
    * A pending secret (the one already begun, so a reloaded page shows the same QR code); the
    * factor is on only once a first code confirms it.
    */
-  async totpBegin(sub: string, label: string): Promise<TotpEnrolment | null> {
-    if (!(await this.status(sub))) return null;
+  async totpBegin(sub: string, label: string): Promise<BusReply<TotpEnrolment, 'not_found' | 'already_on'>> {
+    const status = await this.status(sub);
+    if (!status) return fail('not_found', 'no such user');
+    // Replacing a working secret would let a stolen session swap the factor: turn 2FA off first (re-authenticated).
+    if (status.totp) return fail('already_on', 'TOTP is already on');
     const issuer = new URL(this.config.issuer).host;
     const name = String(label || 'account').slice(0, 100);
     const pending = (await this.row(this.db.manager, sub))?.totp_pending_sealed;
     if (pending) {
       const secret = decryptSecret(pending, this.config.keyEncryptionKey, sealAad(sub));
-      return { secret, uri: totpUri(issuer, name, secret) };
+      return ok({ secret, uri: totpUri(issuer, name, secret) });
     }
     const enrolment = newTotpSecret(issuer, name);
     await this.upsert(this.db.manager, sub, { totp_pending_sealed: encryptSecret(enrolment.secret, this.config.keyEncryptionKey, sealAad(sub)) });
-    return enrolment;
+    return ok(enrolment);
   }
 
   async totpConfirm(sub: string, code: string): Promise<BusReply<TotpConfirmed, SecondFactorVerifyError, SecondFactorVerifyDetails>> {
@@ -194,6 +197,7 @@ export class SecondFactorService {
     const before = await this.status(sub);
     if (!before) return fail('not_found', 'no such user');
     if (enabled && !before.smsAvailable) return fail('no_verified_phone', 'the account has no verified phone');
+    if (!enabled && before.sms && !before.totp) return fail('last_factor', 'SMS is the only factor: turn 2FA off instead');
     const codes = await this.db.transaction(async (tx) => {
       await this.upsert(tx, sub, { sms_enabled: enabled });
       return enabled && !before.enrolled && before.backupCodesLeft === 0 ? this.replaceBackupCodes(tx, sub) : [];
@@ -215,6 +219,8 @@ export class SecondFactorService {
     const sub = String(req.sub ?? '');
     const status = await this.status(sub);
     if (!status) return fail('reauthentication_failed', 'no such user');
+    const waiting = await this.blocked(sub);
+    if (waiting) return fail('too_many_attempts', waiting.message, waiting.details);
     if (!(await this.reauthenticated(sub, req))) {
       const blocked = await this.blocked(sub);
       return blocked ? fail('too_many_attempts', blocked.message, blocked.details) : fail('reauthentication_failed', 'the password or code is wrong');

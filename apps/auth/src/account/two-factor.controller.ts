@@ -60,7 +60,7 @@ export class TwoFactorAccountController {
     const signed = await this.signedIn(req, reply, true);
     if (!signed) return;
     const set = await this.bus.request(SecondFactorSubjects.smsSet, { sub: signed.session.userId, enabled: this.form(req).enabled === '1' });
-    if (!set.ok) return this.page(signed, reply, { error: t(signed.locale, 'account2fa.smsUnavailable') }, 400);
+    if (!set.ok) return this.page(signed, reply, { error: t(signed.locale, set.code === 'last_factor' ? 'account2fa.lastFactor' : 'account2fa.smsUnavailable') }, 400);
     return this.page(signed, reply, { notice: t(signed.locale, 'account2fa.saved'), codes: set.value.backupCodes });
   }
 
@@ -128,7 +128,9 @@ export class TwoFactorAccountController {
 
   private async enrolPage(signed: Signed, reply: FastifyReply, error?: string, status = 200) {
     const sub = signed.session.userId;
-    const enrolment = await this.bus.value(SecondFactorSubjects.totpBegin, { sub, label: await this.gate.label(sub) });
-    return this.flow.html(reply, renderTotpEnrolPage({ locale: signed.locale, csrf: signed.csrf, qr: await this.gate.qrDataUrl(enrolment.uri), secret: enrolment.secret, error }), status);
+    const enrolment = await this.bus.request(SecondFactorSubjects.totpBegin, { sub, label: await this.gate.label(sub) });
+    if (!enrolment.ok) return this.page(signed, reply, { error: t(signed.locale, 'account2fa.totpOn') }, 409);
+    const { uri, secret } = enrolment.value;
+    return this.flow.html(reply, renderTotpEnrolPage({ locale: signed.locale, csrf: signed.csrf, qr: await this.gate.qrDataUrl(uri), secret, error }), status);
   }
 }

@@ -180,6 +180,7 @@ const en = {
   'account2fa.saved': 'Saved.',
   'account2fa.revoked': 'The browser is no longer trusted.',
   'account2fa.back': 'Back to two-step sign-in',
+  'account2fa.lastFactor': 'SMS codes are your only second factor: to stop them, turn two-step sign-in off below.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -339,6 +340,7 @@ const ru: Record<MessageKey, string> = {
   'account2fa.saved': "Сохранено.",
   'account2fa.revoked': "Браузер больше не в списке доверенных.",
   'account2fa.back': "Назад к двухэтапному входу",
+  'account2fa.lastFactor': "Коды по SMS — ваш единственный второй фактор: чтобы отказаться от них, выключите двухэтапный вход ниже.",
 };
 
 const kk: Record<MessageKey, string> = {
@@ -496,6 +498,7 @@ const kk: Record<MessageKey, string> = {
   'account2fa.saved': "Сақталды.",
   'account2fa.revoked': "Браузер енді сенімді емес.",
   'account2fa.back': "Екі кезеңді кіруге оралу",
+  'account2fa.lastFactor': "SMS кодтар — жалғыз екінші факторыңыз: олардан бас тарту үшін төменде екі кезеңді кіруді өшіріңіз.",
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, ru, kk };

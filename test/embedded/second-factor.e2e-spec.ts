@@ -259,6 +259,30 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     expect((await browser.follow('/account/two-factor')).body).toContain('No trusted browsers.');
   });
 
+  it('the JSON twin shows the factors and revokes a trusted browser with the CSRF header', async () => {
+    await platform.admin.createUser({ login: 'zarina', password: 'zarina-password' });
+    const { secret } = await enrolInCabinet(await signedInBrowser('zarina', 'zarina-password'));
+    const browser = new Browserless(platform.base);
+    const { page } = await password(browser, 'zarina', 'zarina-password');
+    await browser.submit(page, '/second-factor/verify', { method: 'totp', code: nextCode(secret), remember: '1' });
+    const api = (method: string, path: string, headers: Record<string, string> = {}) =>
+      fetch(`${platform.base}${path}`, { method, headers: { Cookie: browser.jar.header(`${platform.base}${path}`), ...headers } });
+
+    expect((await fetch(`${platform.base}/api/account/two-factor`)).status).toBe(401);
+    const shown = await api('GET', '/api/account/two-factor');
+    expect(shown.status).toBe(200);
+    const body = await shown.json();
+    expect(body).toMatchObject({ enrolled: true, totp: true, sms: false, sms_available: false, phone_masked: null, backup_codes_left: 10, required: false });
+    expect(body.trusted_devices).toHaveLength(1);
+    const id = body.trusted_devices[0].id;
+    expect((await api('DELETE', `/api/account/two-factor/devices/${id}`)).status).toBe(403);
+    expect((await api('DELETE', `/api/account/two-factor/devices/${id}`, { 'X-CSRF-Token': body.csrf_token })).status).toBe(204);
+    expect((await api('DELETE', `/api/account/two-factor/devices/${id}`, { 'X-CSRF-Token': body.csrf_token })).status).toBe(404);
+    expect((await (await api('GET', '/api/account/two-factor')).json()).trusted_devices).toEqual([]);
+    const again = await password(browser, 'zarina', 'zarina-password');
+    expect(again.page.url).toMatch(/\/second-factor$/);
+  });
+
   it('cancelling at the second factor tells the client cancel_stage=second_factor', async () => {
     await platform.admin.createUser({ login: 'jan', password: 'jan-password' });
     await enrolInCabinet(await signedInBrowser('jan', 'jan-password'));

@@ -29,6 +29,7 @@ import { OtpLoginController } from './interaction/otp-login.controller';
 import { SecondFactorController } from './interaction/second-factor.controller';
 import { SecondFactorGate } from './second-factor/second-factor.gate';
 import { TwoFactorAccountController } from './account/two-factor.controller';
+import { TwoFactorApiController } from './account/two-factor-api.controller';
 import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
 import { DeviceCodes1763890000000 } from './migrations/1763890000000-device-codes';
 import { OtpLogin1763905000000 } from './migrations/1763905000000-otp-login';
@@ -138,6 +139,7 @@ export class AuthModule {
         OtpLoginController,
         SecondFactorController,
         TwoFactorAccountController,
+        TwoFactorApiController,
         DeviceAuthorizationController,
         DeviceController,
         EndSessionController,

@@ -1,6 +1,5 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createHmac } from 'node:crypto';
 import { BusClient } from '@idp/bus';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { SecondFactorSubjects } from '@idp/contracts';
@@ -8,9 +7,9 @@ import { SsoSessionEntity } from '@idp/domain';
 import { Locale, pickLocale, t } from '../interaction/i18n';
 import { Form, InteractionFlow, str } from '../interaction/interaction-flow.service';
 import { VERIFY_ERRORS } from '../interaction/second-factor.controller';
-import { safeEqual } from '../oidc/crypto';
 import { SecondFactorGate } from '../second-factor/second-factor.gate';
 import { SessionsService } from '../sessions/sessions.service';
+import { twoFactorCsrf, twoFactorCsrfValid } from './two-factor-csrf';
 import { renderSignInFirst, renderTotpEnrolPage, renderTwoFactorPage, TwoFactorPage } from './two-factor.view';
 
 interface Signed {
@@ -110,8 +109,8 @@ export class TwoFactorAccountController {
       this.flow.html(reply, renderSignInFirst(locale), 401);
       return null;
     }
-    const csrf = createHmac('sha256', this.config.keyEncryptionKey).update(`account-two-factor:${session.tokenHash}`).digest('base64url');
-    if (isForm && !(typeof this.form(req).csrf === 'string' && safeEqual(this.form(req).csrf as string, csrf))) {
+    const csrf = twoFactorCsrf(this.config.keyEncryptionKey, session.tokenHash);
+    if (isForm && !twoFactorCsrfValid(this.config.keyEncryptionKey, session.tokenHash, this.form(req).csrf)) {
       this.flow.html(reply, renderSignInFirst(locale).replace(t(locale, 'account2fa.signIn'), t(locale, 'error.csrf')), 403);
       return null;
     }

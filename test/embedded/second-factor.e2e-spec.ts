@@ -213,6 +213,18 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     expect(stepUp.body).toContain('/login"');
   });
 
+  it('an account locked while it stands at the second factor is not let in', async () => {
+    const user = await platform.admin.createUser({ login: 'lena', password: 'lena-password' });
+    const { secret } = await enrolInCabinet(await signedInBrowser('lena', 'lena-password'));
+    const browser = new Browserless(platform.base);
+    const { page } = await password(browser, 'lena', 'lena-password');
+    expect((await platform.admin.call('PATCH', `/admin/users/${user.id}`, { locked: true })).status).toBe(200);
+    const refused = await browser.submit(page, '/second-factor/verify', { method: 'totp', code: nextCode(secret) });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain('This account is locked.');
+    expect(browser.jar.has('idp_session')).toBe(false);
+  });
+
   it('an administrator can require 2FA for one account', async () => {
     const user = await platform.admin.createUser({ login: 'haris', password: 'haris-password' });
     const patched = await platform.admin.call('PATCH', `/admin/users/${user.id}`, { require_2fa: true });

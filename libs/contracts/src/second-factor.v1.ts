@@ -69,9 +69,10 @@ export interface SecondFactorVerified {
 
 /**
  * wrong_code: counted; too_many_attempts: wait retryAfter seconds; replayed: a TOTP code (time step)
- * already used; not_enrolled: the method is not on; expired: the SMS code is gone.
+ * already used; not_enrolled: the method is not on; expired: the SMS code is gone; locked: an
+ * administrator locked the account after its first factor passed.
  */
-export type SecondFactorVerifyError = 'wrong_code' | 'too_many_attempts' | 'replayed' | 'not_enrolled' | 'expired';
+export type SecondFactorVerifyError = 'wrong_code' | 'too_many_attempts' | 'replayed' | 'not_enrolled' | 'expired' | 'locked';
 export interface SecondFactorVerifyDetails {
   retryAfter?: number;
   attemptsLeft?: number;

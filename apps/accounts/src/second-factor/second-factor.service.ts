@@ -111,6 +111,7 @@ export class SecondFactorService {
     if (!UUID.test(String(sub))) return fail('not_enrolled', 'no enrolment was begun');
     const blocked = await this.blocked(sub);
     if (blocked) return blocked;
+    if (await this.locked(sub)) return fail('locked', 'the account is locked');
     const row = await this.row(this.db.manager, sub);
     if (!row?.totp_pending_sealed) return fail('not_enrolled', 'no enrolment was begun');
     const secret = decryptSecret(row.totp_pending_sealed, this.config.keyEncryptionKey, sealAad(sub));
@@ -135,6 +136,7 @@ export class SecondFactorService {
     if (blocked) return blocked;
     const status = await this.status(sub);
     if (!status) return fail('not_enrolled', 'no second factor');
+    if (await this.locked(sub)) return fail('locked', 'the account is locked');
     if (req.method === 'totp') {
       if (!status.totp) return fail('not_enrolled', 'TOTP is not on');
       const row = (await this.row(this.db.manager, sub))!;
@@ -349,6 +351,11 @@ export class SecondFactorService {
     );
     if (!row || row.failures === 0) return fail('too_many_attempts', `too many wrong codes; try again in ${BLOCK_SECONDS} seconds`, { retryAfter: BLOCK_SECONDS });
     return fail('wrong_code', 'the code is wrong', { attemptsLeft: MAX_FAILURES - row.failures });
+  }
+
+  private async locked(sub: string): Promise<boolean> {
+    const [row] = await this.db.query(`SELECT locked_at IS NOT NULL AS locked FROM accounts.users WHERE id = $1`, [sub]);
+    return !!row?.locked;
   }
 
   private async resetFailures(sub: string): Promise<void> {

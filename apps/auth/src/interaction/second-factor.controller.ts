@@ -15,6 +15,7 @@ export const VERIFY_ERRORS = {
   replayed: { status: 400, text: (l) => t(l, 'twofa.replayed') },
   not_enrolled: { status: 400, text: (l) => t(l, 'twofa.notEnrolled') },
   expired: { status: 400, text: (l) => t(l, 'twofa.expired') },
+  locked: { status: 403, text: (l) => t(l, 'login.locked') },
 } satisfies Record<SecondFactorVerifyError, { status: number; text: (l: Locale, d: SecondFactorVerifyDetails) => string }>;
 
 const SMS_SEND_ERRORS = {

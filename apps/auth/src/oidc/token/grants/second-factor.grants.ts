@@ -15,6 +15,7 @@ const WRONG = {
   replayed: 'this code was already used; wait for the next one',
   not_enrolled: 'this factor is not on for the account',
   expired: 'the code has expired; request a new one',
+  locked: 'the account is locked',
 } as const;
 
 /**

@@ -162,6 +162,21 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     const out = await other.submit(sent, '/second-factor/verify', { method: 'sms', code });
     expect(await amrOf(out, checks)).toEqual(['pwd', 'sms', 'mfa']);
 
+    // Signed in with an SMS code to that same phone, a second SMS proves nothing more: not offered.
+    const phoneClient = await platform.admin.createClient({ client_name: 'Phone', redirect_uris: [REDIRECT], scope: 'openid', first_party: true, allowed_login_methods: ['phone_otp'] });
+    const byPhone = new Browserless(platform.base);
+    const login = await byPhone.follow(`/connect/authorize?${new URLSearchParams({ client_id: phoneClient.client_id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 'state-12345', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`);
+    const codePage = await byPhone.submit(login, '/otp/phone', { phone: '+77073000001' });
+    const factorPage = await byPhone.submit(codePage, '/otp/verify', { code: await newCode(platform.base, '+77073000001', [code]) });
+    expect(factorPage.url).toMatch(/\/second-factor$/);
+    expect(factorPage.body).not.toContain('Send a code by SMS');
+    const forced = await byPhone.submit(factorPage, '/second-factor/verify', { method: 'sms', code: '123456' });
+    expect(forced.status).toBe(400);
+    expect(forced.body).toContain('This method is not on for your account.');
+    const smsForm = await byPhone.request(factorPage.url.replace(/$/, '/sms'), { form: { csrf: parseForms(factorPage.body)[0].fields.csrf } });
+    expect(smsForm.status).toBe(400);
+    expect(smsForm.body).toContain('This method is not on for your account.');
+
     // The only factor cannot be switched off from the side: that is turning 2FA off, which needs the password.
     const off = await browser.submit(await browser.follow('/account/two-factor'), '/account/two-factor/sms', { enabled: '0' });
     expect(off.status).toBe(400);

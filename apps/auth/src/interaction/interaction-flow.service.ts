@@ -71,7 +71,8 @@ export class InteractionFlow {
   async signedIn(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
     const status = await this.secondFactor.needed(await this.clients.find(interaction.clientId), userId);
     if (status && !(status.enrolled && (await this.secondFactor.trustedBrowser(req, userId)))) {
-      const moved = await this.interactions.transition(interaction, 'second_factor', { userId, amr, otp: null, secondFactor: { askProfile } });
+      const secondFactor = { askProfile, firstFactorSms: interaction.otp?.channel === 'sms' };
+      const moved = await this.interactions.transition(interaction, 'second_factor', { userId, amr, otp: null, secondFactor });
       return moved ? this.redirect(reply, interaction, '/second-factor') : this.expired(req, reply);
     }
     return this.establish(interaction, req, reply, userId, amr, askProfile);

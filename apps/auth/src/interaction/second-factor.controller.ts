@@ -54,6 +54,7 @@ export class SecondFactorController {
     const interaction = await this.load(id, req, reply, form);
     if (!interaction) return;
     const method = METHODS.find((m) => m === form.method) ?? 'totp';
+    if (method === 'sms' && interaction.secondFactor?.firstFactorSms) return this.smsNotOffered(interaction, req, reply);
     const result = await this.bus.request(SecondFactorSubjects.verify, { sub: interaction.userId!, method, code: str(form.code), challengeId: interaction.otp?.challengeId });
     if (!result.ok) {
       await this.interactions.recordError(interaction, `second_factor_${result.code}`);
@@ -72,6 +73,7 @@ export class SecondFactorController {
     const form = (req.body ?? {}) as Form;
     const interaction = await this.load(id, req, reply, form);
     if (!interaction) return;
+    if (interaction.secondFactor?.firstFactorSms) return this.smsNotOffered(interaction, req, reply);
     const base = await this.flow.pageBase(interaction, req);
     const sent = await this.bus.request(SecondFactorSubjects.smsSend, { sub: interaction.userId!, ip: req.ip, locale: base.locale });
     if (!sent.ok) {
@@ -97,7 +99,7 @@ export class SecondFactorController {
       const error = VERIFY_ERRORS[confirmed.code];
       return this.page(interaction, req, reply, { error: error.text(base.locale, confirmed.details ?? {}) }, error.status);
     }
-    const secondFactor = { askProfile: !!interaction.secondFactor?.askProfile, enrolledAmr: 'otp' };
+    const secondFactor = { ...interaction.secondFactor, askProfile: !!interaction.secondFactor?.askProfile, enrolledAmr: 'otp' };
     if (!(await this.interactions.transition(interaction, 'second_factor', { secondFactor }))) return this.flow.expired(req, reply);
     return this.flow.html(reply, renderSecondFactorEnrolled({ ...base, codes: confirmed.value.backupCodes, rememberDays: this.gate.trustedDeviceDays }));
   }
@@ -111,6 +113,11 @@ export class SecondFactorController {
     if (!amr) return this.flow.redirect(reply, interaction, '/second-factor');
     if (form.remember === '1') await this.gate.rememberBrowser(req, reply, interaction.userId!);
     return this.flow.establish(interaction, req, reply, interaction.userId!, withSecondFactor(interaction.amr, amr), !!interaction.secondFactor?.askProfile);
+  }
+
+  private async smsNotOffered(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply) {
+    const l = (await this.flow.pageBase(interaction, req)).locale;
+    return this.page(interaction, req, reply, { error: t(l, 'twofa.notEnrolled') }, 400);
   }
 
   /** The interaction, when it is at the second factor; anywhere else goes back to where it is. */
@@ -139,7 +146,7 @@ export class SecondFactorController {
     const view = {
       ...base,
       totp: factors.totp,
-      smsPhone: factors.sms ? factors.phoneMasked : null,
+      smsPhone: factors.sms && !interaction.secondFactor?.firstFactorSms ? factors.phoneMasked : null,
       smsSent: !!interaction.otp,
       rememberDays: this.gate.trustedDeviceDays,
       ...extra,

@@ -18,6 +18,8 @@ export interface SecondFactorStep {
   askProfile: boolean;
   /** A TOTP enrolment confirmed in the flow: the backup codes were shown, continue with this amr. */
   enrolledAmr?: string;
+  /** The first factor was an SMS code: a second SMS to the same phone proves nothing more, so it is not offered. */
+  firstFactorSms?: boolean;
 }
 
 /** The code this interaction waits for (the code itself lives hashed in accounts). */

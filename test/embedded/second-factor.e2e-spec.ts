@@ -97,6 +97,13 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     const browser = await signedInBrowser('aigerim', 'aigerim-password');
     const { secret, codes } = await enrolInCabinet(browser);
     expect(codes).toHaveLength(10);
+    // At rest: the secret sealed (AES-256-GCM, v1.<iv>.<tag>.<body>), the backup codes as keyed hashes.
+    const [stored] = await accountsDb.query(`SELECT f.totp_secret_sealed AS sealed FROM accounts.second_factors f JOIN accounts.users u ON u.id = f.user_id WHERE u.login = 'aigerim'`);
+    expect(stored.sealed).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(stored.sealed).not.toContain(secret);
+    const hashes = (await accountsDb.query(`SELECT b.code_hash FROM accounts.backup_codes b JOIN accounts.users u ON u.id = b.user_id WHERE u.login = 'aigerim'`)).map((r: { code_hash: string }) => r.code_hash);
+    expect(hashes).toHaveLength(10);
+    for (const code of codes) expect(hashes.join(' ')).not.toContain(code.replace('-', ''));
     const cabinet = await browser.follow('/account/two-factor');
     expect(cabinet.body).not.toContain(codes[0]);
     // A working secret is not replaced from a signed-in session: 2FA goes off (re-authenticated) first.

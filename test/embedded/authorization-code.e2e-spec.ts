@@ -41,7 +41,7 @@ describe('authorization code flow on the embedded platform (openid-client as the
     expect(m.jwks_uri).toBe(`${platform.base}/.well-known/openid-configuration/jwks`);
     expect(m.response_types_supported).toEqual(['code', 'id_token', 'code id_token', 'code token', 'code id_token token', 'id_token token', 'none']);
     expect(m.code_challenge_methods_supported).toEqual(['S256']);
-    expect(m.grant_types_supported).toEqual(['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code', 'trusted', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'certificate']);
+    expect(m.grant_types_supported).toEqual(['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code', 'trusted', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'certificate', 'urn:idp:oauth:grant-type:totp', 'urn:idp:oauth:grant-type:sms', 'urn:idp:oauth:grant-type:backup_code']);
     expect(m.subject_types_supported).toEqual(['public', 'pairwise']);
     expect(m.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
     expect(m.authorization_response_iss_parameter_supported).toBe(true);

@@ -11,13 +11,15 @@ import { UsersService } from './users/users.service';
 import { IinService } from './users/iin.service';
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
+import { SecondFactorController } from './second-factor/second-factor.controller';
+import { SecondFactorService } from './second-factor/second-factor.service';
 
 /** Users, identifiers, credentials and one-time codes. Reached only over the bus. */
 @Module({
   imports: [
     DatabaseModule.forApp({ schema: 'accounts', entities: [UserEntity], migrations: ACCOUNTS_MIGRATIONS }),
   ],
-  controllers: [AccountsController, CertificatesController],
-  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService],
+  controllers: [AccountsController, CertificatesController, SecondFactorController],
+  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService, SecondFactorService],
 })
 export class AccountsModule {}

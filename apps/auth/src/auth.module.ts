@@ -26,6 +26,10 @@ import { InteractionFlow } from './interaction/interaction-flow.service';
 import { InteractionController } from './interaction/interaction.controller';
 import { InteractionsService } from './interaction/interactions.service';
 import { OtpLoginController } from './interaction/otp-login.controller';
+import { SecondFactorController } from './interaction/second-factor.controller';
+import { SecondFactorGate } from './second-factor/second-factor.gate';
+import { TwoFactorAccountController } from './account/two-factor.controller';
+import { TwoFactorApiController } from './account/two-factor-api.controller';
 import { AuthInit1763880000000 } from './migrations/1763880000000-auth-init';
 import { DeviceCodes1763890000000 } from './migrations/1763890000000-device-codes';
 import { OtpLogin1763905000000 } from './migrations/1763905000000-otp-login';
@@ -35,6 +39,8 @@ import { DeviceCodesService } from './device/device-codes.service';
 import { DeviceController } from './device/device.controller';
 import { DeviceCodeGrant } from './oidc/token/grants/device-code.grant';
 import { PasswordGrant } from './oidc/token/grants/password.grant';
+import { BackupCodeFactorGrant, SmsFactorGrant, TotpFactorGrant } from './oidc/token/grants/second-factor.grants';
+import { PartialFactorTokensService } from './oidc/token/second-factor/partial-factor-tokens.service';
 import { RateLimiterService } from './rate-limit/rate-limiter.service';
 import { PasswordThrottleService } from './rate-limit/password-throttle.service';
 import { BackchannelLogoutService } from './logout/backchannel-logout.service';
@@ -46,6 +52,7 @@ import { ResourceIndicators1763931000000 } from './migrations/1763931000000-reso
 import { KeyRotation1763920000000 } from './migrations/1763920000000-key-rotation';
 import { Registration1763921000000 } from './migrations/1763921000000-registration';
 import { PartnerHints1764400000000 } from './migrations/1764400000000-partner-hints';
+import { SecondFactor1764100000000 } from './migrations/1764100000000-second-factor';
 import { AuthorizationService } from './oidc/authorize/authorization.service';
 import { AuthorizationResponseService } from './oidc/authorize/authorization-response.service';
 import { AuthorizeChecks } from './oidc/authorize/authorize-checks';
@@ -107,7 +114,7 @@ const outbound: Provider = {
   inject: [APP_CONFIG],
 };
 
-const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant, PasswordGrant, TrustedGrant, JwtBearerGrant, CertificateGrant];
+const grantHandlers = [AuthorizationCodeGrant, RefreshTokenGrant, ClientCredentialsGrant, DeviceCodeGrant, PasswordGrant, TrustedGrant, JwtBearerGrant, CertificateGrant, TotpFactorGrant, SmsFactorGrant, BackupCodeFactorGrant];
 
 /** Every grant type the token endpoint serves, registered in one place. */
 const grantRegistry: Provider = {
@@ -127,7 +134,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, CertificateLogin1764300000000, PartnerHints1764400000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, CertificateLogin1764300000000, PartnerHints1764400000000],
         }),
       ],
       controllers: [
@@ -140,6 +147,9 @@ export class AuthModule {
         RegistrationController,
         InteractionController,
         OtpLoginController,
+        SecondFactorController,
+        TwoFactorAccountController,
+        TwoFactorApiController,
         DeviceAuthorizationController,
         DeviceController,
         EndSessionController,
@@ -201,6 +211,8 @@ export class AuthModule {
         TrustStoreService,
         CertificateChallengesService,
         CertificateLoginService,
+        SecondFactorGate,
+        PartialFactorTokensService,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

@@ -61,6 +61,8 @@ export interface AppConfig {
   };
   /** Certificate login (CERT_*). */
   certificates: CertificateLoginConfig;
+  /** Days a browser the user chose to trust skips the second factor. */
+  trustedDeviceDays: number;
 }
 
 /** Rotation of the signing keys shared by all auth instances. */
@@ -246,5 +248,7 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
       interaction: int(env, 'INTERACTION_TTL', 3600, 60),
     },
     certificates: loadCertificateConfig(env, (message) => new ConfigError(message)),
+    // A month, as most providers offer; 0 hides the "trust this browser" choice.
+    trustedDeviceDays: int(env, 'TRUSTED_DEVICE_DAYS', 30, 0),
   };
 }

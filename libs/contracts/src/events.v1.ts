@@ -12,6 +12,8 @@ export interface DomainEvents {
   'consent.granted': { sub: string; client_id: string; scopes: string[] };
   'consent.revoked': { sub: string; client_id: string };
   'session.ended': { sid: string; sub: string; reason: string };
+  'user.2fa_enabled': { sub: string; method: 'totp' | 'sms' };
+  'user.2fa_disabled': { sub: string; reason: 'user' };
 }
 
 export type DomainEventType = keyof DomainEvents;

@@ -4,3 +4,4 @@ export * from './consent.v1';
 export * from './subjects';
 export * from './events.v1';
 export * from './certificates.v1';
+export * from './second-factor.v1';

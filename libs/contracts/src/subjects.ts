@@ -42,6 +42,34 @@ import {
   ResolveCertificateError,
   ResolveCertificateRequest,
 } from './certificates.v1';
+import {
+  BackupCodes,
+  BackupRegenerateError,
+  DeviceCheckRequest,
+  DeviceRememberRequest,
+  DeviceRevokeRequest,
+  DisableError,
+  DisableRequest,
+  RememberedDevice,
+  RememberedDeviceToken,
+  RequireSetRequest,
+  SecondFactorSmsSendError,
+  SecondFactorSmsSendRequest,
+  SecondFactorSmsSent,
+  SecondFactorStatus,
+  SecondFactorSubject,
+  SecondFactorSubjects,
+  SecondFactorVerified,
+  SecondFactorVerifyDetails,
+  SecondFactorVerifyError,
+  SecondFactorVerifyRequest,
+  SmsSetError,
+  SmsSetRequest,
+  TotpBeginRequest,
+  TotpConfirmRequest,
+  TotpConfirmed,
+  TotpEnrolment,
+} from './second-factor.v1';
 import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentRecord, ConsentRevokeError, ConsentSubjects } from './consent.v1';
 import { ConsentTouchRequest, TrustedPhoneConsumeError, TrustedPhoneConsumeRequest, TrustedPhoneIssueRequest, TrustedPhoneSecret } from './consent.v1';
 
@@ -74,6 +102,19 @@ export interface Contracts {
   [CertificatesSubjects.list]: Contract<ListCertificatesRequest, BoundCertificate[]>;
   [CertificatesSubjects.remove]: Contract<RemoveCertificateRequest, { id: string }, RemoveCertificateError>;
   [CertificatesSubjects.resolve]: Contract<ResolveCertificateRequest, { sub: string; via: 'binding' | 'mapping' }, ResolveCertificateError>;
+  [SecondFactorSubjects.status]: Contract<SecondFactorSubject, SecondFactorStatus, 'not_found'>;
+  [SecondFactorSubjects.totpBegin]: Contract<TotpBeginRequest, TotpEnrolment, 'not_found' | 'already_on'>;
+  [SecondFactorSubjects.totpConfirm]: Contract<TotpConfirmRequest, TotpConfirmed, SecondFactorVerifyError, SecondFactorVerifyDetails>;
+  [SecondFactorSubjects.verify]: Contract<SecondFactorVerifyRequest, SecondFactorVerified, SecondFactorVerifyError, SecondFactorVerifyDetails>;
+  [SecondFactorSubjects.smsSend]: Contract<SecondFactorSmsSendRequest, SecondFactorSmsSent, SecondFactorSmsSendError, { retryAfter: number }>;
+  [SecondFactorSubjects.smsSet]: Contract<SmsSetRequest, SecondFactorStatus & { backupCodes: string[] }, SmsSetError>;
+  [SecondFactorSubjects.backupRegenerate]: Contract<SecondFactorSubject, BackupCodes, BackupRegenerateError>;
+  [SecondFactorSubjects.disable]: Contract<DisableRequest, SecondFactorStatus, DisableError, SecondFactorVerifyDetails>;
+  [SecondFactorSubjects.requireSet]: Contract<RequireSetRequest, SecondFactorStatus, 'not_found'>;
+  [SecondFactorSubjects.deviceRemember]: Contract<DeviceRememberRequest, RememberedDeviceToken, 'not_found'>;
+  [SecondFactorSubjects.deviceCheck]: Contract<DeviceCheckRequest, { valid: boolean }>;
+  [SecondFactorSubjects.deviceList]: Contract<SecondFactorSubject, RememberedDevice[]>;
+  [SecondFactorSubjects.deviceRevoke]: Contract<DeviceRevokeRequest, { revoked: number }>;
 }
 
 export type Subject = keyof Contracts;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { BusClient } from '@idp/bus';
-import { AccountsSubjects, CreateUserError, CreateUserRequest } from '@idp/contracts';
+import { AccountsSubjects, CreateUserError, CreateUserRequest, SecondFactorSubjects } from '@idp/contracts';
 import { BackchannelLogoutService } from '../logout/backchannel-logout.service';
 import { GrantsService } from '../oidc/tokens/grants.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -38,13 +38,17 @@ export class AdminUsersController {
   async update(@Param('id') id: string, @Body() body: unknown) {
     const input = requireObject(body);
     const errors: Record<string, string> = {};
-    for (const field of ['locked', 'password_change_required'] as const) {
+    for (const field of ['locked', 'password_change_required', 'require_2fa'] as const) {
       if (input[field] !== undefined && typeof input[field] !== 'boolean') errors[field] = 'must be true or false';
     }
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
     const reply = await this.bus.request(AccountsSubjects.userAdminUpdate, { sub: id, locked: input.locked as boolean | undefined, password_change_required: input.password_change_required as boolean | undefined });
     if (!reply.ok) throw new NotFoundError('user');
     if (input.locked === true) await this.endEverything(id, 'account locked');
+    if (typeof input.require_2fa === 'boolean') {
+      const factors = await this.bus.value(SecondFactorSubjects.requireSet, { sub: id, required: input.require_2fa });
+      return { ...reply.value, require_2fa: factors.required };
+    }
     return reply.value;
   }
 

@@ -11,6 +11,7 @@ const STAGES = {
   profile: 'profile',
   consent: 'consent',
   iin: 'iin',
+  second_factor: 'second_factor',
 } as const satisfies Record<Exclude<InteractionState, 'completed' | 'aborted'>, string>;
 
 export type LiveState = keyof typeof STAGES;

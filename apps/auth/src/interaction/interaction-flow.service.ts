@@ -5,6 +5,7 @@ import { InteractionEntity } from '@idp/domain';
 import { AuthorizationService } from '../oidc/authorize/authorization.service';
 import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { SessionsService } from '../sessions/sessions.service';
+import { SecondFactorGate } from '../second-factor/second-factor.gate';
 import { Locale, pickLocale, t } from './i18n';
 import { InteractionsService } from './interactions.service';
 import { IinStep } from './iin-step.service';
@@ -34,6 +35,7 @@ export class InteractionFlow {
     private readonly clients: ClientsService,
     private readonly events: EventPublisher,
     private readonly iinStep: IinStep,
+    private readonly secondFactor: SecondFactorGate,
   ) {}
 
   /** The interaction, if it is live and this browser's; on a POST also the CSRF token must match. */
@@ -63,10 +65,24 @@ export class InteractionFlow {
   }
 
   /**
-   * After a successful login: the SSO session starts with how the user got in (RFC 8176 amr), then
-   * a new account gives its name, then consent or straight back to the client.
+   * After the first factor: the second factor when the account has one on, or an administrator or
+   * the client requires one (unless this browser is trusted and the account has one), then on.
    */
   async signedIn(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
+    const status = await this.secondFactor.needed(await this.clients.find(interaction.clientId), userId);
+    if (status && !(status.enrolled && (await this.secondFactor.trustedBrowser(req, userId)))) {
+      const secondFactor = { askProfile, firstFactorSms: interaction.otp?.channel === 'sms' };
+      const moved = await this.interactions.transition(interaction, 'second_factor', { userId, amr, otp: null, secondFactor });
+      return moved ? this.redirect(reply, interaction, '/second-factor') : this.expired(req, reply);
+    }
+    return this.establish(interaction, req, reply, userId, amr, askProfile);
+  }
+
+  /**
+   * The user is known: the SSO session starts with how the user got in (RFC 8176 amr), then a new
+   * account gives its name, then consent or straight back to the client.
+   */
+  async establish(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
     const session = await this.sessions.start(reply, userId, amr);
     this.events.publish('user.login_succeeded', { sub: userId, client_id: interaction.clientId, amr });
     const user = { userId, sessionId: session.id, authTime: session.authTime, amr, otp: null };

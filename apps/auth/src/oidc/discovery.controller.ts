@@ -7,6 +7,7 @@ import { ENDPOINT_PATHS } from './clients/endpoint-auth';
 import { SigningKeysService } from './keys/signing-keys.service';
 import { RESPONSE_MODES } from './response-modes/response-mode';
 import { USER_SCOPES } from './resources.service';
+import { FACTOR_GRANT_TYPES } from './token/second-factor/factor-grant-types';
 
 const ASSERTION_SIGNING_ALGS = [...ASSERTION_ALGORITHMS.client_secret_jwt, ...ASSERTION_ALGORITHMS.private_key_jwt];
 
@@ -36,7 +37,7 @@ export class DiscoveryController {
       scopes_supported: USER_SCOPES,
       response_types_supported: SUPPORTED_RESPONSE_TYPES,
       response_modes_supported: Object.keys(RESPONSE_MODES),
-      grant_types_supported: SUPPORTED_GRANT_TYPES,
+      grant_types_supported: [...SUPPORTED_GRANT_TYPES, ...Object.values(FACTOR_GRANT_TYPES)],
       subject_types_supported: ['public', 'pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,

@@ -4,11 +4,23 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
  * The named states of a browser interaction:
  * login -> [otp -> [profile ->]] consent -> completed, or aborted (denied, or failed) at any step.
  * otp: a one-time code was sent and is awaited; profile: an account just created from a phone or
- * e-mail is asked for a name.
+ * e-mail is asked for a name. second_factor: the first factor passed and the account (or the
+ * client) needs a second one, or its enrolment, before the session starts.
  */
 export type InteractionState = 'login' | 'otp' | 'profile' | 'consent' | 'completed' | 'aborted'
   /** The account's IIN is confirmed (set from the client's signed IIN) or typed in. */
-  | 'iin';
+  | 'iin'
+  | 'second_factor';
+
+/** What the second_factor step carries: where to go after it, and what has passed. */
+export interface SecondFactorStep {
+  /** A new account gives its name after the second factor. */
+  askProfile: boolean;
+  /** A TOTP enrolment confirmed in the flow: the backup codes were shown, continue with this amr. */
+  enrolledAmr?: string;
+  /** The first factor was an SMS code: a second SMS to the same phone proves nothing more, so it is not offered. */
+  firstFactorSms?: boolean;
+}
 
 /** The code this interaction waits for (the code itself lives hashed in accounts). */
 export interface OtpStep {
@@ -86,6 +98,9 @@ export class InteractionEntity {
   /** How the user authenticated in this interaction (RFC 8176): pwd, otp. */
   @Column({ type: 'text', array: true, nullable: true })
   amr: string[] | null;
+
+  @Column({ name: 'second_factor', type: 'jsonb', nullable: true })
+  secondFactor: SecondFactorStep | null;
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;

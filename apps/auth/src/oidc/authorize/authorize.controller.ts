@@ -81,7 +81,9 @@ export class AuthorizeController {
     const session = found;
     const tooOld = session && request.max_age !== undefined && Date.now() - session.authTime.getTime() > request.max_age * 1000;
     const otherUser = session && request.id_token_hint_sub !== undefined && this.issuer.subject(ctx.client!, session.userId) !== request.id_token_hint_sub;
-    const reuse = session && !tooOld && !otherUser && !request.prompt.includes('login') && !request.prompt.includes('select_account');
+    // A client that requires a second factor does not take a session that was opened without one.
+    const weak = session && ctx.client!.metadata.require_2fa && !session.amr.includes('mfa');
+    const reuse = session && !tooOld && !otherUser && !weak && !request.prompt.includes('login') && !request.prompt.includes('select_account');
 
     if (request.prompt.includes('none')) {
       if (!reuse) throw new LoginRequired('the user is not signed in');

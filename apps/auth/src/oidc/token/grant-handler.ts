@@ -1,5 +1,6 @@
 import { GrantType } from '@idp/domain';
 import { Client } from '../clients/clients.service';
+import { FactorGrantType } from './second-factor/factor-grant-types';
 
 /** The token endpoint's successful answer (RFC 6749 5.1, OpenID Connect Core 3.1.3.3). */
 export interface TokenResponse {
@@ -13,7 +14,9 @@ export interface TokenResponse {
 
 /** One grant type. The token controller authenticates the client, checks the grant is allowed, and dispatches. */
 export interface GrantHandler {
-  readonly grantType: GrantType;
+  readonly grantType: GrantType | FactorGrantType;
+  /** Allowed to the clients that may use this grant type instead (a second factor continues the password grant). */
+  readonly allowedBy?: GrantType;
   /** Parameters that must appear at most once and, where listed in `required`, at least once. */
   readonly parameters: readonly string[];
   readonly required: readonly string[];

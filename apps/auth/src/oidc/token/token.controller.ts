@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GrantType } from '@idp/domain';
 import { ClientsService } from '../clients/clients.service';
 import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../errors/oauth.errors';
 import { singleValued } from '../params';
@@ -32,8 +33,9 @@ export class TokenController {
       clientId = client.clientId;
       const handler = this.handlers.get(params.grant_type);
       if (!handler) throw new UnsupportedGrantType(`grant_type ${params.grant_type} is not supported`);
-      if (!client.metadata.grant_types.includes(handler.grantType)) {
-        throw new UnauthorizedClient(`this client may not use the ${handler.grantType} grant`);
+      const allowedAs = handler.allowedBy ?? (handler.grantType as GrantType);
+      if (!client.metadata.grant_types.includes(allowedAs)) {
+        throw new UnauthorizedClient(`this client may not use the ${allowedAs} grant`);
       }
       const missing = handler.required.filter((p) => params[p] === undefined);
       if (missing.length) throw new InvalidRequest(`missing parameter: ${missing.join(', ')}`);

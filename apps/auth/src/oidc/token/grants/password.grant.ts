@@ -10,6 +10,10 @@ import { GrantsService } from '../../tokens/grants.service';
 import { TokenIssuerService } from '../../tokens/token-issuer.service';
 import { GrantHandler, GrantRequestContext, TokenResponse } from '../grant-handler';
 import { TokenSetService } from '../token-set.service';
+import { SecondFactorGate } from '../../../second-factor/second-factor.gate';
+import { requiredFactors } from '../second-factor/factor-grant-types';
+import { PartialFactorTokensService } from '../second-factor/partial-factor-tokens.service';
+import { SecondFactorRequired } from '../second-factor/second-factor-required.error';
 
 /**
  * The legacy resource owner password grant (RFC 6749 4.3), kept for old integrations: off unless a
@@ -29,6 +33,8 @@ export class PasswordGrant implements GrantHandler {
     private readonly grants: GrantsService,
     private readonly tokens: TokenSetService,
     private readonly issuer: TokenIssuerService,
+    private readonly secondFactor: SecondFactorGate,
+    private readonly partial: PartialFactorTokensService,
   ) {}
 
   async handle(client: Client, params: Record<string, string>, request: GrantRequestContext): Promise<TokenResponse> {
@@ -49,8 +55,17 @@ export class PasswordGrant implements GrantHandler {
       throw new InvalidGrant('the username or password is wrong');
     }
 
+    const sub = verified.value.sub;
+    const factors = await this.secondFactor.needed(client, sub);
+    if (factors && !factors.enrolled) throw new InvalidGrant('this account must set up a second factor first; it can do so by signing in through the browser');
+    if (factors) throw new SecondFactorRequired(await this.partial.issue(client.clientId, sub, scopes, ['pwd']), requiredFactors(factors));
+    return this.issue(client, sub, scopes, ['pwd']);
+  }
+
+  /** Tokens for the user: an access token, an ID token for openid, a refresh token for offline_access. */
+  async issue(client: Client, sub: string, scopes: string[], amr: string[]): Promise<TokenResponse> {
     const outcome = await this.grants.db.transaction(async (tx) => {
-      const grant = await this.grants.createGrant(tx, { clientId: client.clientId, userId: verified.value.sub, scopes, sessionId: null, authTime: new Date(), amr: ['pwd'] });
+      const grant = await this.grants.createGrant(tx, { clientId: client.clientId, userId: sub, scopes, sessionId: null, authTime: new Date(), amr });
       const refresh = this.tokens.wantsRefreshToken(client, scopes) ? await this.grants.issueRefreshToken(tx, grant, scopes, this.issuer.refreshTokenTtl(client)) : undefined;
       return { grant, refresh };
     });

@@ -35,8 +35,6 @@ import { DeviceCodesService } from './device/device-codes.service';
 import { DeviceController } from './device/device.controller';
 import { DeviceCodeGrant } from './oidc/token/grants/device-code.grant';
 import { PasswordGrant } from './oidc/token/grants/password.grant';
-import { RateLimiterService } from './rate-limit/rate-limiter.service';
-import { PasswordThrottleService } from './rate-limit/password-throttle.service';
 import { BackchannelLogoutService } from './logout/backchannel-logout.service';
 import { EndSessionController } from './logout/end-session.controller';
 import { ClientAssertions1763900000000 } from './migrations/1763900000000-client-assertions';
@@ -89,6 +87,10 @@ import { IinStep } from './interaction/iin-step.service';
 import { IinStepController } from './interaction/iin-step.controller';
 import { PartnerEntry } from './interaction/partner-entry.service';
 import { TrustedPhoneController } from './partner/trusted-phone.controller';
+import { rateLimitProviders } from './rate-limit/rate-limit.providers';
+import { AdminAudit1764500000000 } from './migrations/1764500000000-admin-audit';
+import { AdminAuditController } from './admin-audit/admin-audit.controller';
+import { AdminAuditService } from './admin-audit/admin-audit.service';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -117,7 +119,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, PartnerHints1764400000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, PartnerHints1764400000000, AdminAudit1764500000000],
         }),
       ],
       controllers: [
@@ -145,6 +147,7 @@ export class AuthModule {
         AssetsController,
         IinStepController,
         TrustedPhoneController,
+        AdminAuditController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
       ],
@@ -167,8 +170,6 @@ export class AuthModule {
         AuthorizationService,
         AuthorizationResponseService,
         DeviceCodesService,
-        RateLimiterService,
-        PasswordThrottleService,
         BackchannelLogoutService,
         MetricsService,
         ExternalAccountsService,
@@ -183,6 +184,8 @@ export class AuthModule {
         ConsentUsageService,
         IinStep,
         PartnerEntry,
+        ...rateLimitProviders,
+        AdminAuditService,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

@@ -19,7 +19,8 @@ async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
     if (i > 50 || proc.exitCode !== null) throw new Error('redis-server did not start (set REDIS_SERVER or TEST_REDIS_URL)');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => new Promise<void>((r) => (proc.once('exit', () => r()), proc.kill('SIGTERM'))) };
+  const stop = () => new Promise<void>((r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : (proc.once('exit', () => r()), proc.kill('SIGTERM'))));
+  return { url: `redis://127.0.0.1:${port}`, stop };
 }
 
 const LIMITS = { RATE_LIMIT_WINDOW: '86400', RATE_LIMIT_TOKEN_PER_CLIENT: '6', RATE_LIMIT_TOKEN_PER_IP: '1000' };
@@ -32,6 +33,7 @@ describe.each([
   let redis: { url: string; stop(): Promise<void> } | undefined;
   let topology: Topology;
   let client: { client_id: string; client_secret: string };
+  let legacy: { client_id: string; client_secret: string };
 
   beforeAll(async () => {
     if (useRedis) redis = await startRedis();
@@ -40,6 +42,8 @@ describe.each([
     await topology.start();
     await topology.admin.createResource({ name: 'Extern API', audience: 'https://api.example/extern', scopes: ['extern.api'] });
     client = await topology.admin.createClient({ client_name: 'Backend', grant_types: ['client_credentials'], scope: 'extern.api' });
+    legacy = await topology.admin.createClient({ client_name: 'Legacy', grant_types: ['password'], scope: 'openid' });
+    await topology.admin.createUser({ login: 'gulnara', password: 'gulnara-password-1' });
   });
 
   afterAll(async () => {
@@ -85,4 +89,18 @@ describe.each([
       r.disconnect();
     }
   });
+
+  if (useRedis) {
+    it('with Redis gone, endpoint limits let requests through while password checks answer 503', async () => {
+      await redis!.stop();
+      const other = await topology.admin.createClient({ client_name: 'Another backend', grant_types: ['client_credentials'], scope: 'extern.api' });
+      const granted = await postForm(`${topology.authB}/connect/token`, { grant_type: 'client_credentials', scope: 'extern.api' }, { Authorization: basic(other.client_id, other.client_secret) });
+      expect(granted.status).toBe(200);
+      // Without a counter a guesser would have no wall: the password grant refuses to guess blind.
+      const password = await postForm(`${topology.authA}/connect/token`, { grant_type: 'password', username: 'gulnara', password: 'gulnara-password-1', scope: 'openid' }, { Authorization: basic(legacy.client_id, legacy.client_secret) });
+      expect(password.status).toBe(503);
+      expect(password.json).toEqual({ error: 'temporarily_unavailable', error_description: 'the rate-limit store is not answering; try again shortly' });
+      for (const name of ['auth-a', 'auth-b']) expect(topology.alive(name)).toBe(true);
+    });
+  }
 });

@@ -1,5 +1,11 @@
 import Redis from 'ioredis';
+import { TemporarilyUnavailable } from '../oidc/errors/oauth.errors';
 import { RateLimitStore } from './rate-limit.store';
+
+/** Redis gone or slow: the caller decides (endpoint limits let the request through, guessing limits answer 503). */
+const unavailable = (): never => {
+  throw new TemporarilyUnavailable('the rate-limit store is not answering; try again shortly');
+};
 
 /**
  * Counters in Redis (`REDIS_URL`): INCR and PEXPIRE of every key in one MULTI, so a counter never
@@ -25,17 +31,17 @@ export class RedisRateLimitStore extends RateLimitStore {
       const name = this.name(key, windowStart);
       multi.incr(name).pexpire(name, windowSeconds * 1000 + 1000);
     }
-    const results = await multi.exec();
+    const results = await multi.exec().catch(unavailable);
     if (!results) throw new Error('the Redis transaction was aborted');
     return keys.map((_, i) => {
       const [err, count] = results[i * 2];
-      if (err) throw err;
+      if (err) unavailable();
       return Number(count);
     });
   }
 
   async peek(keys: string[], windowStart: Date): Promise<number[]> {
-    const values = await this.redis.mget(keys.map((k) => this.name(k, windowStart)));
+    const values = await this.redis.mget(keys.map((k) => this.name(k, windowStart))).catch(unavailable);
     return values.map((v) => Number(v ?? 0));
   }
 

@@ -1,4 +1,5 @@
-import { basic, postForm } from '@idp/testing';
+import { Browserless, basic, postForm } from '@idp/testing';
+import { askPhoneCode, newCode } from './otp';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 
 /**
@@ -20,6 +21,8 @@ describe('built-in rate limits of the protocol endpoints', () => {
       RATE_LIMIT_INTROSPECTION_PER_IP: '0',
       RATE_LIMIT_INTROSPECTION_PER_CLIENT: '3',
       RATE_LIMIT_REGISTRATION_PER_IP: '2',
+      OTP_FAILURES_PER_DESTINATION: '3',
+      OTP_RESEND_INTERVAL: '0',
     });
     await platform.admin.createResource({ name: 'Extern API', audience: 'https://api.example/extern', scopes: ['extern.api'] });
     const machine = { grant_types: ['client_credentials'], scope: 'extern.api' };
@@ -92,6 +95,30 @@ describe('built-in rate limits of the protocol endpoints', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await refused.json()).toEqual({ error: 'slow_down', error_description: expect.stringMatching(/^too many requests from this address/) });
+  });
+
+  it('stops wrong one-time codes per destination across codes, with a localized page, 429 and Retry-After', async () => {
+    const app = await platform.admin.createClient({ client_name: 'Phone app', redirect_uris: ['https://rp.example/cb'], token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], scope: 'openid', allowed_login_methods: ['phone_otp'] });
+    const browser = new Browserless(platform.base, 'ru');
+    const login = await browser.follow(`/connect/authorize?${new URLSearchParams({ client_id: app.client_id, redirect_uri: 'https://rp.example/cb', response_type: 'code', scope: 'openid', state: 'state-12345', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`);
+    let page = await askPhoneCode(browser, login, '+77075550303');
+    const code = await newCode(platform.base, '+77075550303');
+    const wrongFor = (c: string) => String((Number(c) + 1) % 1000000).padStart(6, '0');
+    for (let i = 0; i < 2; i++) {
+      page = await browser.submit(page, '/otp/verify', { code: wrongFor(code) });
+      expect(page.status).toBe(400);
+    }
+    // A fresh code has its own 5 attempts, but the destination's count goes on.
+    page = await browser.submit(page, '/otp/resend', {});
+    expect(page.status).toBe(200);
+    const second = await newCode(platform.base, '+77075550303', [code]);
+    page = await browser.submit(page, '/otp/verify', { code: wrongFor(second) });
+    expect(page.status).toBe(400);
+    page = await browser.submit(page, '/otp/verify', { code: second });
+    expect(page.status).toBe(429);
+    expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(page.body).toContain('Слишком много неудачных попыток');
+    expect(page.headers.get('content-type')).toContain('text/html');
   });
 
   it('leaves endpoints without a configured limit alone', async () => {

@@ -46,6 +46,8 @@ export interface AppConfig {
   redisUrl?: string;
   /** Built-in rate limits of the protocol endpoints, per client IP and per client, in one window. */
   rateLimits: RateLimitsConfig;
+  /** Wrong one-time codes allowed per destination and per IP in a window, across codes, before a wait. */
+  otpCheckThrottle: { perDestination: number; perIp: number; windowSeconds: number };
   /** Registers the /demo relying party (on by default in embedded mode). */
   demo: boolean;
   keys: SigningKeysConfig;
@@ -248,6 +250,12 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     logLevel: env.LOG_LEVEL || 'info',
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     rateLimits: rateLimits(env),
+    // Each code already dies after 5 wrong entries; these cap the guesses spread over many codes.
+    otpCheckThrottle: {
+      perDestination: int(env, 'OTP_FAILURES_PER_DESTINATION', 15, 1),
+      perIp: int(env, 'OTP_FAILURES_PER_IP', 60, 1),
+      windowSeconds: int(env, 'OTP_FAILURE_WINDOW', 900, 10),
+    },
     demo: flag(env, 'DEMO', mode === 'embedded'),
     keys: {
       rotationInterval: int(env, 'KEY_ROTATION_INTERVAL', 90 * 24 * 3600, 0),

@@ -8,6 +8,7 @@ import { PostgresRateLimitStore } from './postgres-rate-limit.store';
 import { RateLimitStore } from './rate-limit.store';
 import { RateLimiterService } from './rate-limiter.service';
 import { RedisRateLimitStore } from './redis-rate-limit.store';
+import { OtpCheckThrottleService } from './otp-check-throttle.service';
 
 /** Closes the Redis connection, if there is one, when the app stops. */
 @Injectable()
@@ -31,4 +32,4 @@ const store: Provider = {
 };
 
 /** Everything that counts requests: the store, the counters, and the limits built on them. */
-export const rateLimitProviders: Provider[] = [store, RateLimitStoreCloser, RateLimiterService, PasswordThrottleService, EndpointRateLimits];
+export const rateLimitProviders: Provider[] = [store, RateLimitStoreCloser, RateLimiterService, PasswordThrottleService, EndpointRateLimits, OtpCheckThrottleService];

@@ -14,6 +14,11 @@ export type LimitedEndpoint = Exclude<keyof RateLimitsConfig, 'windowSeconds'>;
 @Injectable()
 export class EndpointRateLimits {
   private readonly logger = new Logger('rate-limits');
+  /**
+   * Keys this instance has seen over their limit, until their window ends: a flood is refused
+   * without a round trip per request (the window cannot reopen early, whatever other instances do).
+   */
+  private readonly over = new Map<string, number>();
 
   constructor(
     private readonly limiter: RateLimiterService,
@@ -30,16 +35,28 @@ export class EndpointRateLimits {
 
   private async check(endpoint: LimitedEndpoint, kind: 'ip' | 'client', who: string, max: number): Promise<void> {
     if (max <= 0) return;
+    const key = `ep:${endpoint}:${kind}:${who.slice(0, 200)}`;
+    const until = this.over.get(key);
+    if (until !== undefined) {
+      if (until > Date.now()) throw this.refusal(kind, Math.max(1, Math.ceil((until - Date.now()) / 1000)));
+      this.over.delete(key);
+    }
     let wait: number | null;
     try {
-      wait = await this.limiter.consume([{ key: `ep:${endpoint}:${kind}:${who.slice(0, 200)}`, max }], this.config.rateLimits.windowSeconds);
+      wait = await this.limiter.consume([{ key, max }], this.config.rateLimits.windowSeconds);
     } catch (err) {
       this.logger.warn(`rate-limit store unavailable, request let through: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     if (wait !== null) {
-      const whom = kind === 'ip' ? 'this address' : 'this client';
-      throw new TooManyRequests(`too many requests from ${whom}; retry after ${wait} seconds`, wait);
+      if (this.over.size >= 10000) this.over.clear(); // bounded, whatever the number of addresses
+      this.over.set(key, Date.now() + wait * 1000);
+      throw this.refusal(kind, wait);
     }
+  }
+
+  private refusal(kind: 'ip' | 'client', wait: number): TooManyRequests {
+    const whom = kind === 'ip' ? 'this address' : 'this client';
+    return new TooManyRequests(`too many requests from ${whom}; retry after ${wait} seconds`, wait);
   }
 }

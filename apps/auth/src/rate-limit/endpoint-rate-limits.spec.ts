@@ -33,7 +33,7 @@ describe('endpoint rate limits', () => {
   };
 
   it('lets the maximum through and refuses the next with slow_down, 429 and Retry-After', async () => {
-    const { limits } = setup({ RATE_LIMIT_TOKEN_PER_IP: '2' });
+    const { store, limits } = setup({ RATE_LIMIT_TOKEN_PER_IP: '2' });
     await limits.perIp('token', '10.0.0.1');
     await limits.perIp('token', '10.0.0.1');
     const refused = await limits.perIp('token', '10.0.0.1').catch((e) => e);
@@ -41,6 +41,10 @@ describe('endpoint rate limits', () => {
     expect(refused.status).toBe(429);
     expect(refused.body()).toEqual({ error: 'slow_down', error_description: expect.stringMatching(/^too many requests from this address; retry after \d+ seconds$/) });
     expect(Number(refused.headers['Retry-After'])).toBeGreaterThan(0);
+    // Once over, this instance refuses on its own until the window ends: no round trip per request.
+    const calls = store.calls;
+    await expect(limits.perIp('token', '10.0.0.1')).rejects.toBeInstanceOf(TooManyRequests);
+    expect(store.calls).toBe(calls);
     // Another address, and the same address at another endpoint, have their own counts.
     await expect(limits.perIp('token', '10.0.0.2')).resolves.toBeUndefined();
     await expect(limits.perIp('introspection', '10.0.0.1')).resolves.toBeUndefined();

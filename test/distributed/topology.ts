@@ -21,6 +21,7 @@ export class Topology {
   private readonly pairwiseSalt = randomBytes(16).toString('hex');
   private readonly procs = new Map<string, ChildProcess>();
   private readonly logs = new Map<string, string[]>();
+  private readonly ports = new Map<string, { app: App; port?: number }>();
   authA = '';
   authB = '';
   admin!: AdminApi;
@@ -34,8 +35,13 @@ export class Topology {
    */
   constructor(
     private readonly env: Record<string, string> = {},
-    private readonly options: { privateNats?: boolean } = {},
+    private readonly options: { privateNats?: boolean; databaseUrl?: string } = {},
   ) {}
+
+  /** The database the topology runs on: the shared test database unless given its own. */
+  get databaseUrl(): string {
+    return this.options.databaseUrl ?? DATABASE_URL;
+  }
 
   /** Starts (or restarts, on the same port) the topology's own NATS server. */
   async startNats(): Promise<void> {
@@ -87,7 +93,7 @@ export class Topology {
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'main.js')], {
       env: {
         ...process.env,
-        DATABASE_URL,
+        DATABASE_URL: this.databaseUrl,
         NATS_URL: this.natsUrl,
         ADMIN_TOKEN: this.adminToken,
         KEY_ENCRYPTION_KEY: this.kek,
@@ -103,7 +109,8 @@ export class Topology {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const log: string[] = [];
+    this.ports.set(name, { app, port });
+    const log: string[] = this.logs.get(name) ?? [];
     this.logs.set(name, log);
     child.stdout!.on('data', (d) => log.push(String(d)));
     child.stderr!.on('data', (d) => log.push(String(d)));
@@ -149,5 +156,47 @@ export class Topology {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`${base} not ready after ${timeoutMs} ms`);
+  }
+
+  /** Sends a signal to one process (SIGKILL: no goodbye, no cleanup) and waits for it to exit. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.procs.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+    this.procs.delete(name);
+  }
+
+  /** Sends a signal without waiting, for a test that watches what the process does meanwhile. */
+  signal(name: string, signal: NodeJS.Signals): Promise<number | null> {
+    const child = this.procs.get(name)!;
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill(signal);
+    return exited;
+  }
+
+  /** Starts a process again under its name, on the same port. */
+  async restart(name: string): Promise<void> {
+    const { app, port } = this.ports.get(name)!;
+    await this.spawn(name, app, port);
+    if (app === 'auth') await this.waitReady(name === 'auth-a' ? this.authA : this.authB);
+  }
+
+  /** Drops the schemas of this topology's own database (see resetDatabase for the shared one). */
+  async resetOwnDatabase(): Promise<void> {
+    const pg = new Client({ connectionString: this.databaseUrl });
+    await pg.connect();
+    try {
+      await pg.query('DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS accounts CASCADE; DROP SCHEMA IF EXISTS consent CASCADE');
+    } finally {
+      await pg.end();
+    }
+  }
+
+  /** Whether the named process is still running (it has neither exited nor been killed). */
+  alive(name: string): boolean {
+    const child = this.procs.get(name);
+    return !!child && child.exitCode === null && child.signalCode === null;
   }
 }

@@ -41,8 +41,6 @@ import { DeviceCodeGrant } from './oidc/token/grants/device-code.grant';
 import { PasswordGrant } from './oidc/token/grants/password.grant';
 import { BackupCodeFactorGrant, SmsFactorGrant, TotpFactorGrant } from './oidc/token/grants/second-factor.grants';
 import { PartialFactorTokensService } from './oidc/token/second-factor/partial-factor-tokens.service';
-import { RateLimiterService } from './rate-limit/rate-limiter.service';
-import { PasswordThrottleService } from './rate-limit/password-throttle.service';
 import { BackchannelLogoutService } from './logout/backchannel-logout.service';
 import { EndSessionController } from './logout/end-session.controller';
 import { ClientAssertions1763900000000 } from './migrations/1763900000000-client-assertions';
@@ -106,6 +104,10 @@ import { CertificateLoginService } from './certificate/certificate-login.service
 import { CertificateGrant } from './certificate/certificate.grant';
 import { TrustStoreService } from './certificate/trust-store.service';
 import { CertificateLogin1764300000000 } from './migrations/1764300000000-certificate-login';
+import { rateLimitProviders } from './rate-limit/rate-limit.providers';
+import { AdminAudit1764500000000 } from './migrations/1764500000000-admin-audit';
+import { AdminAuditController } from './admin-audit/admin-audit.controller';
+import { AdminAuditService } from './admin-audit/admin-audit.service';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -134,7 +136,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, CertificateLogin1764300000000, PartnerHints1764400000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000],
         }),
       ],
       controllers: [
@@ -170,6 +172,7 @@ export class AuthModule {
         AdminTrustController,
         AdminUserCertificatesController,
         AccountCertificatesController,
+        AdminAuditController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
       ],
@@ -192,8 +195,6 @@ export class AuthModule {
         AuthorizationService,
         AuthorizationResponseService,
         DeviceCodesService,
-        RateLimiterService,
-        PasswordThrottleService,
         BackchannelLogoutService,
         MetricsService,
         ExternalAccountsService,
@@ -213,6 +214,8 @@ export class AuthModule {
         CertificateLoginService,
         SecondFactorGate,
         PartialFactorTokensService,
+        ...rateLimitProviders,
+        AdminAuditService,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

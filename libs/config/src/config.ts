@@ -43,6 +43,12 @@ export interface AppConfig {
   /** Cost factor of bcrypt for new password hashes. */
   bcryptCost: number;
   logLevel: string;
+  /** Redis URL; when set, rate-limit counters live there instead of in PostgreSQL. */
+  redisUrl?: string;
+  /** Built-in rate limits of the protocol endpoints, per client IP and per client, in one window. */
+  rateLimits: RateLimitsConfig;
+  /** Wrong one-time codes allowed per destination and per IP in a window, across codes, before a wait. */
+  otpCheckThrottle: { perDestination: number; perIp: number; windowSeconds: number };
   /** Registers the /demo relying party (on by default in embedded mode). */
   demo: boolean;
   keys: SigningKeysConfig;
@@ -76,6 +82,21 @@ export interface SigningKeysConfig {
   prepublish: number;
   /** Seconds an auth instance trusts its copy of the keys before reading them again from the database. */
   reload: number;
+}
+
+/** Requests allowed in one window; 0 switches that counter off. */
+export interface EndpointLimit {
+  perIp: number;
+  perClient: number;
+}
+
+export interface RateLimitsConfig {
+  /** Length of the fixed counting window in seconds. */
+  windowSeconds: number;
+  token: EndpointLimit;
+  deviceAuthorization: EndpointLimit;
+  introspection: EndpointLimit;
+  registration: EndpointLimit;
 }
 
 /** One-time codes by SMS and e-mail. Defaults are Aitu Passport's rules (PROTOCOL-FACTS.md). */
@@ -232,6 +253,14 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
       windowSeconds: int(env, 'PASSWORD_FAILURE_WINDOW', 900, 10),
     },
     logLevel: env.LOG_LEVEL || 'info',
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    rateLimits: rateLimits(env),
+    // Each code already dies after 5 wrong entries; these cap the guesses spread over many codes.
+    otpCheckThrottle: {
+      perDestination: int(env, 'OTP_FAILURES_PER_DESTINATION', 15, 1),
+      perIp: int(env, 'OTP_FAILURES_PER_IP', 60, 1),
+      windowSeconds: int(env, 'OTP_FAILURE_WINDOW', 900, 10),
+    },
     demo: flag(env, 'DEMO', mode === 'embedded'),
     keys: {
       rotationInterval: int(env, 'KEY_ROTATION_INTERVAL', 90 * 24 * 3600, 0),
@@ -251,4 +280,33 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     // A month, as most providers offer; 0 hides the "trust this browser" choice.
     trustedDeviceDays: int(env, 'TRUSTED_DEVICE_DAYS', 30, 0),
   };
+}
+
+/**
+ * Defaults sized for real traffic: a busy backend or a NAT full of people stays well under them,
+ * a guesser or a runaway loop meets them within a minute. A load test from one address raises
+ * them (or sets 0, which skips the counter and its round trip entirely).
+ */
+function rateLimits(env: Env): RateLimitsConfig {
+  const limit = (name: string, perIp: number, perClient: number): EndpointLimit => ({
+    perIp: int(env, `RATE_LIMIT_${name}_PER_IP`, perIp, 0),
+    perClient: int(env, `RATE_LIMIT_${name}_PER_CLIENT`, perClient, 0),
+  });
+  const off = !flag(env, 'RATE_LIMITS', true);
+  const limits: RateLimitsConfig = {
+    windowSeconds: int(env, 'RATE_LIMIT_WINDOW', 60, 1),
+    // 50 a second from one address, 200 a second for one client, sustained over the minute.
+    token: limit('TOKEN', 3000, 12000),
+    // A device asks for a code when a person starts a sign-in: a few a minute is plenty.
+    deviceAuthorization: limit('DEVICE_AUTHORIZATION', 60, 600),
+    // Resource servers introspect on every call they get.
+    introspection: limit('INTROSPECTION', 6000, 30000),
+    // Registration needs a token anyway; this caps a leaked one, or a partner's runaway script.
+    // Per client means per initial access token (POST) or per registered client (RFC 7592 calls).
+    registration: limit('REGISTRATION', 300, 300),
+  };
+  if (off) {
+    for (const key of ['token', 'deviceAuthorization', 'introspection', 'registration'] as const) limits[key] = { perIp: 0, perClient: 0 };
+  }
+  return limits;
 }

@@ -7,6 +7,7 @@ import { UnauthorizedClient } from '../oidc/errors/oauth.errors';
 import { singleValued } from '../oidc/params';
 import { bindToResource } from '../oidc/resource-indicator';
 import { ResourcesService } from '../oidc/resources.service';
+import { EndpointRateLimits } from '../rate-limit/endpoint-rate-limits.service';
 import { DEVICE_CODE_GRANT } from '../oidc/token/grants/device-code.grant';
 import { DeviceCodesService } from './device-codes.service';
 import { formatUserCode } from './user-code';
@@ -18,14 +19,17 @@ export class DeviceAuthorizationController {
     private readonly clients: ClientsService,
     private readonly resources: ResourcesService,
     private readonly devices: DeviceCodesService,
+    private readonly limits: EndpointRateLimits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post('connect/deviceauthorization')
   @HttpCode(200)
   async authorize(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.limits.perIp('deviceAuthorization', req.ip);
     const params = singleValued(req.body);
     const client = await this.clients.authenticate(req, params);
+    await this.limits.perClient('deviceAuthorization', client.clientId);
     if (!client.metadata.grant_types.includes(DEVICE_CODE_GRANT)) throw new UnauthorizedClient('this client may not use the device flow');
 
     // The same scope rules as the authorization endpoint.

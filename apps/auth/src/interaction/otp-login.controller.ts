@@ -10,6 +10,7 @@ import { loginMethods } from './login-methods';
 import { renderLogin } from './views/login.view';
 import { renderOtp } from './views/otp.view';
 import { renderProfile } from './views/profile.view';
+import { OtpCheckThrottleService } from '../rate-limit/otp-check-throttle.service';
 
 type Vars = { seconds: number; left: number; channel: OtpChannel };
 
@@ -43,6 +44,7 @@ export class OtpLoginController {
     private readonly flow: InteractionFlow,
     private readonly interactions: InteractionsService,
     private readonly bus: BusClient,
+    private readonly throttle: OtpCheckThrottleService,
   ) {}
 
   @Post(':id/otp/phone')
@@ -68,8 +70,16 @@ export class OtpLoginController {
     const form = (req.body ?? {}) as Form;
     const interaction = await this.flow.load(id, req, reply, form);
     if (!interaction || interaction.state !== 'otp' || !interaction.otp) return interaction && this.flow.redirect(reply, interaction);
+    const { destination } = interaction.otp;
+    const wait = await this.throttle.blocked(destination, req.ip);
+    if (wait !== null) {
+      const base = await this.flow.pageBase(interaction, req);
+      void reply.header('Retry-After', String(wait));
+      return this.codePage(interaction, req, reply, { error: t(base.locale, 'login.tooMany', { seconds: String(wait) }) }, 429);
+    }
     const result = await this.bus.request(AccountsSubjects.otpVerify, { challengeId: interaction.otp.challengeId, code: str(form.code) });
     if (!result.ok) {
+      if (result.code === 'wrong_code' || result.code === 'attempts_exhausted') await this.throttle.failed(destination, req.ip);
       await this.interactions.recordError(interaction, `otp_${result.code}`);
       const base = await this.flow.pageBase(interaction, req);
       const error = VERIFY_ERRORS[result.code](base.locale, { left: result.details?.attemptsLeft ?? 0, seconds: 0, channel: interaction.otp.channel });

@@ -30,7 +30,8 @@ export function registerCors(fastify: FastifyInstance, clients: ClientsService):
     if (!isPublic && !(CLIENT_FACING.test(path) && (await clientOrigins()).has(origin))) return;
     void reply.header('Access-Control-Allow-Origin', isPublic ? '*' : origin).header('Vary', 'Origin');
     if (req.method === 'OPTIONS') {
-      void reply
+      // Returned, so Fastify stops here even while async onSend hooks are still finishing the answer.
+      return reply
         .header('Access-Control-Allow-Methods', isPublic ? 'GET' : 'GET, POST')
         .header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
         .header('Access-Control-Max-Age', '600')

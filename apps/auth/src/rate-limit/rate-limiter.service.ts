@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { RateLimitStore } from './rate-limit.store';
 
 export interface Limit {
   /** At most this many hits per window. */
@@ -8,39 +7,44 @@ export interface Limit {
   windowSeconds: number;
 }
 
+/** Start of the fixed window `now` falls in; windows are aligned to the epoch, so every instance agrees. */
+export function windowStart(limit: Pick<Limit, 'windowSeconds'>, now = Date.now()): Date {
+  const ms = limit.windowSeconds * 1000;
+  return new Date(Math.floor(now / ms) * ms);
+}
+
+/** Whole seconds until the window that began at `start` ends (at least 1). */
+export function secondsLeft(start: Date, limit: Pick<Limit, 'windowSeconds'>, now = Date.now()): number {
+  return Math.max(1, Math.ceil((start.getTime() + limit.windowSeconds * 1000 - now) / 1000));
+}
+
 /**
- * Fixed-window counters in PostgreSQL, so every auth instance sees the same count. One statement
- * per hit; old windows are swept as new ones open.
+ * Fixed-window counters in the shared store (PostgreSQL, or Redis when configured), so every auth
+ * instance sees the same count. One round trip per check and per hit.
  */
 @Injectable()
 export class RateLimiterService {
-  constructor(@InjectDataSource('auth') private readonly db: DataSource) {}
-
-  private window(limit: Limit): Date {
-    const ms = limit.windowSeconds * 1000;
-    return new Date(Math.floor(Date.now() / ms) * ms);
-  }
+  constructor(private readonly store: RateLimitStore) {}
 
   /** Seconds until the window ends, if any of the keys is over its limit; otherwise null. */
   async blocked(keys: string[], limit: Limit): Promise<number | null> {
-    const start = this.window(limit);
-    const rows: Array<{ hits: number }> = await this.db.query(
-      `SELECT hits FROM auth.rate_limits WHERE key = ANY($1) AND window_start = $2 AND hits >= $3 LIMIT 1`,
-      [keys, start, limit.max],
-    );
-    return rows.length ? Math.ceil((start.getTime() + limit.windowSeconds * 1000 - Date.now()) / 1000) : null;
+    const start = windowStart(limit);
+    const counts = await this.store.peek(keys, start);
+    return counts.some((c) => c >= limit.max) ? secondsLeft(start, limit) : null;
   }
 
   async hit(keys: string[], limit: Limit): Promise<void> {
-    const start = this.window(limit);
-    for (const key of keys) {
-      await this.db.query(
-        `INSERT INTO auth.rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
-         ON CONFLICT (key, window_start) DO UPDATE SET hits = auth.rate_limits.hits + 1`,
-        [key, start],
-      );
-    }
-    // An occasional sweep keeps the table small without a scheduler.
-    if (Math.random() < 0.02) await this.db.query(`DELETE FROM auth.rate_limits WHERE window_start < now() - interval '1 day'`);
+    await this.store.hit(keys, windowStart(limit), limit.windowSeconds);
+  }
+
+  /**
+   * Counts this request against each key and says whether any is now past its own maximum: the
+   * seconds to wait, or null. A single round trip whatever the number of keys.
+   */
+  async consume(checks: Array<{ key: string; max: number }>, windowSeconds: number): Promise<number | null> {
+    if (!checks.length) return null;
+    const start = windowStart({ windowSeconds });
+    const counts = await this.store.hit(checks.map((c) => c.key), start, windowSeconds);
+    return counts.some((c, i) => c > checks[i].max) ? secondsLeft(start, { windowSeconds }) : null;
   }
 }

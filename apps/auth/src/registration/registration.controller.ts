@@ -10,6 +10,8 @@ import { PARTNER_USER_SCOPES, USER_SCOPES } from '../oidc/resources.service';
 import { InitialAccessTokensService } from './initial-access-tokens.service';
 import { registrationError, validateSelfService } from './registration-metadata';
 import { RegistrationTokensService } from './registration-tokens.service';
+import { sha256 } from '../oidc/crypto';
+import { EndpointRateLimits } from '../rate-limit/endpoint-rate-limits.service';
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 /** Values the server provisions (RFC 7592 2.2): a client echoing them back from a read is not refused for it. */
@@ -38,11 +40,15 @@ export class RegistrationController {
     private readonly initialTokens: InitialAccessTokensService,
     private readonly registrationTokens: RegistrationTokensService,
     private readonly outbound: Outbound,
+    private readonly limits: EndpointRateLimits,
   ) {}
 
   @Post()
   async register(@Req() req: FastifyRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.limits.perIp('registration', req.ip);
     const initial = bearer(req, 'an initial access token');
+    // Per client here means per initial access token (never its value, only a digest of it).
+    await this.limits.perClient('registration', `iat:${sha256(initial).slice(0, 22)}`);
     const usable = await this.initialTokens.usable(initial);
     if (!usable) throw new InvalidToken('the initial access token is invalid, expired or used up');
     const allowedScope = usable.scope ?? USER_SCOPES.filter((s) => !PARTNER_USER_SCOPES.includes(s)).join(' ');
@@ -102,10 +108,12 @@ export class RegistrationController {
 
   /** RFC 7592 2: a wrong token and an unknown client both answer 401, so neither tells the other apart. */
   private async authorized(req: FastifyRequest, clientId: string): Promise<Client & { createdAt?: Date; allowedScope: string }> {
+    await this.limits.perIp('registration', req.ip);
     const token = bearer(req, 'the registration access token');
     const client = await this.clients.findWithDates(clientId);
     const registration = client && (await this.registrationTokens.verify(clientId, token));
     if (!client || !registration) throw new InvalidToken('the registration access token is invalid');
+    await this.limits.perClient('registration', clientId);
     return { ...client, allowedScope: registration.allowedScope };
   }
 

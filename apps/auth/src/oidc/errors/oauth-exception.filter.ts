@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusUnavailableError } from '@idp/bus';
+import { isDatabaseUnavailable } from '@idp/database';
 import { OAuthError, ServerError, TemporarilyUnavailable } from './oauth.errors';
 import { renderErrorPage } from '../../interaction/views/error.view';
 import { pickLocale } from '../../interaction/i18n';
@@ -10,6 +11,8 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 /** Pages (people) get an HTML error page; everything else gets the protocol's JSON. */
 function wantsPage(req: FastifyRequest): boolean {
   const path = req.url.split('?')[0];
+  // The authorization and logout endpoints are where a browser lands: a failure there is a page.
+  if (/^\/connect\/(authorize|endsession)$/.test(path)) return String(req.headers.accept ?? '').includes('text/html');
   if (/^\/(connect|admin|api|\.well-known|health|metrics)(\/|$)/.test(path)) return false;
   return String(req.headers.accept ?? '').includes('text/html') || /^\/(interaction|demo|device)(\/|$)/.test(path);
 }
@@ -32,6 +35,10 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       error = exception;
     } else if (exception instanceof BusUnavailableError) {
       error = new TemporarilyUnavailable();
+    } else if (isDatabaseUnavailable(exception)) {
+      // A restart or failover of PostgreSQL: the client may retry; the pool reconnects by itself.
+      this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+      error = new TemporarilyUnavailable('the database is not answering; try again shortly');
     } else if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

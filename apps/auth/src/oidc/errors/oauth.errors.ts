@@ -111,3 +111,12 @@ export class InvalidRedirectUri extends OAuthError {
 export class InvalidClientMetadata extends OAuthError {
   readonly error = 'invalid_client_metadata';
 }
+/** A built-in rate limit: 429 with `Retry-After`, and `slow_down` (RFC 8628's "poll less often") as the code. */
+export class TooManyRequests extends OAuthError {
+  readonly error = 'slow_down';
+  readonly status = 429;
+  constructor(description: string, retryAfter: number) {
+    super(description);
+    this.headers['Retry-After'] = String(retryAfter);
+  }
+}

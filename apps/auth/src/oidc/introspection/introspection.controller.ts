@@ -6,6 +6,7 @@ import { ClientsService } from '../clients/clients.service';
 import { InvalidRequest } from '../errors/oauth.errors';
 import { singleValued } from '../params';
 import { ResourcesService } from '../resources.service';
+import { EndpointRateLimits } from '../../rate-limit/endpoint-rate-limits.service';
 import { TokenLookupService } from '../tokens/token-lookup.service';
 import { IntrospectionCaller, introspectionBody } from './introspection-response';
 
@@ -17,13 +18,16 @@ export class IntrospectionController {
     private readonly clients: ClientsService,
     private readonly resources: ResourcesService,
     private readonly lookup: TokenLookupService,
+    private readonly limits: EndpointRateLimits,
   ) {}
 
   @Post('connect/introspect')
   @HttpCode(200)
   async introspect(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.limits.perIp('introspection', req.ip);
     const params = singleValued(req.body);
     const caller = await this.authenticate(req, params);
+    await this.limits.perClient('introspection', caller.kind === 'client' ? caller.clientId : `resource:${caller.audience}`);
     if (!params.token) throw new InvalidRequest('missing parameter: token');
     const body = introspectionBody(await this.lookup.find(params.token), caller, this.config.issuer);
     void reply.headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });

@@ -5,6 +5,7 @@ import { ClientsService } from '../clients/clients.service';
 import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../errors/oauth.errors';
 import { singleValued } from '../params';
 import { MetricsService } from '../../ops/metrics.service';
+import { EndpointRateLimits } from '../../rate-limit/endpoint-rate-limits.service';
 import { GRANT_HANDLERS, GrantHandler } from './grant-handler';
 
 /** POST /connect/token: authenticate the client, check the grant is allowed, dispatch. */
@@ -15,6 +16,7 @@ export class TokenController {
   constructor(
     private readonly clients: ClientsService,
     private readonly metrics: MetricsService,
+    private readonly limits: EndpointRateLimits,
     @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
   ) {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
@@ -26,11 +28,13 @@ export class TokenController {
     let grantType = 'unknown';
     let clientId = 'unknown';
     try {
+      await this.limits.perIp('token', req.ip);
       const params = singleValued(req.body);
       if (!params.grant_type) throw new InvalidRequest('grant_type is required');
       grantType = this.handlers.has(params.grant_type) ? params.grant_type : 'unsupported';
       const client = await this.clients.authenticate(req, params);
       clientId = client.clientId;
+      await this.limits.perClient('token', client.clientId);
       const handler = this.handlers.get(params.grant_type);
       if (!handler) throw new UnsupportedGrantType(`grant_type ${params.grant_type} is not supported`);
       const allowedAs = handler.allowedBy ?? (handler.grantType as GrantType);

@@ -1,0 +1,21 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { AdminGuard } from '../admin/admin.guard';
+import { FieldValidationError } from '../admin/admin-errors';
+import { AdminAuditService } from './admin-audit.service';
+
+/** GET /admin/audit?limit=&before_id=: the admin API's own log, newest first. */
+@Controller('admin/audit')
+@UseGuards(AdminGuard)
+export class AdminAuditController {
+  constructor(private readonly audit: AdminAuditService) {}
+
+  @Get()
+  async list(@Query('limit') limit?: unknown, @Query('before_id') beforeId?: unknown) {
+    const errors: Record<string, string> = {};
+    const n = limit === undefined ? 100 : Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) errors.limit = 'must be an integer from 1 to 1000';
+    if (beforeId !== undefined && (typeof beforeId !== 'string' || !/^[1-9]\d{0,17}$/.test(beforeId))) errors.before_id = 'must be an entry id';
+    if (Object.keys(errors).length) throw new FieldValidationError(errors);
+    return this.audit.list(n, beforeId as string | undefined);
+  }
+}

@@ -1,0 +1,73 @@
+import { loadConfig } from '@idp/config';
+import { TooManyRequests } from '../oidc/errors/oauth.errors';
+import { EndpointRateLimits } from './endpoint-rate-limits.service';
+import { RateLimitStore } from './rate-limit.store';
+import { RateLimiterService, secondsLeft, windowStart } from './rate-limiter.service';
+
+/** Counters in a Map, as the real stores keep them: per key and window. */
+class MemoryStore extends RateLimitStore {
+  readonly counts = new Map<string, number>();
+  calls = 0;
+  failing = false;
+
+  async hit(keys: string[], start: Date): Promise<number[]> {
+    this.calls++;
+    if (this.failing) throw new Error('store down');
+    return keys.map((k) => {
+      const name = `${k}@${start.getTime()}`;
+      this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+      return this.counts.get(name)!;
+    });
+  }
+
+  async peek(keys: string[], start: Date): Promise<number[]> {
+    return keys.map((k) => this.counts.get(`${k}@${start.getTime()}`) ?? 0);
+  }
+}
+
+describe('endpoint rate limits', () => {
+  const setup = (env: Record<string, string>) => {
+    const store = new MemoryStore();
+    const config = loadConfig('embedded', { DATA_DIR: 'memory://', RATE_LIMIT_WINDOW: '86400', ...env });
+    return { store, limits: new EndpointRateLimits(new RateLimiterService(store), config) };
+  };
+
+  it('lets the maximum through and refuses the next with slow_down, 429 and Retry-After', async () => {
+    const { store, limits } = setup({ RATE_LIMIT_TOKEN_PER_IP: '2' });
+    await limits.perIp('token', '10.0.0.1');
+    await limits.perIp('token', '10.0.0.1');
+    const refused = await limits.perIp('token', '10.0.0.1').catch((e) => e);
+    expect(refused).toBeInstanceOf(TooManyRequests);
+    expect(refused.status).toBe(429);
+    expect(refused.body()).toEqual({ error: 'slow_down', error_description: expect.stringMatching(/^too many requests from this address; retry after \d+ seconds$/) });
+    expect(Number(refused.headers['Retry-After'])).toBeGreaterThan(0);
+    // Once over, this instance refuses on its own until the window ends: no round trip per request.
+    const calls = store.calls;
+    await expect(limits.perIp('token', '10.0.0.1')).rejects.toBeInstanceOf(TooManyRequests);
+    expect(store.calls).toBe(calls);
+    // Another address, and the same address at another endpoint, have their own counts.
+    await expect(limits.perIp('token', '10.0.0.2')).resolves.toBeUndefined();
+    await expect(limits.perIp('introspection', '10.0.0.1')).resolves.toBeUndefined();
+  });
+
+  it('does not touch the store for a limit of 0', async () => {
+    const { store, limits } = setup({ RATE_LIMIT_TOKEN_PER_CLIENT: '0' });
+    for (let i = 0; i < 5; i++) await limits.perClient('token', 'client-1');
+    expect(store.calls).toBe(0);
+  });
+
+  it('lets requests through when the store fails', async () => {
+    const { store, limits } = setup({ RATE_LIMIT_TOKEN_PER_IP: '1' });
+    store.failing = true;
+    for (let i = 0; i < 3; i++) await expect(limits.perIp('token', '10.0.0.1')).resolves.toBeUndefined();
+  });
+});
+
+describe('fixed windows', () => {
+  it('align to the epoch, so every instance agrees, and say how long is left', () => {
+    const now = Date.UTC(2026, 0, 1, 12, 0, 42, 500);
+    expect(windowStart({ windowSeconds: 60 }, now).toISOString()).toBe('2026-01-01T12:00:00.000Z');
+    expect(secondsLeft(windowStart({ windowSeconds: 60 }, now), { windowSeconds: 60 }, now)).toBe(18);
+    expect(secondsLeft(new Date(now - 60000), { windowSeconds: 60 }, now)).toBe(1);
+  });
+});

@@ -166,7 +166,9 @@ export async function startOurs(opts: OursOptions): Promise<Side> {
     ...(opts.workers ? { AUTH_WORKERS: String(opts.workers) } : {}),
   };
   const launch = async (app: string, extra: Record<string, string>) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'main.js')], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // BENCH_PROFILE_DIR: CPU profiles (--cpu-prof) of the auth app, written when it stops.
+    const profile = process.env.BENCH_PROFILE_DIR && (app === 'auth' || app === 'embedded') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'apps', app, 'main.js')], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
     procs.push(child);
     await waitForLine(child, app === 'embedded' ? /is up in/ : /listening/, app);
     child.stdout!.resume();

@@ -59,6 +59,7 @@ import { IntrospectionController } from './oidc/introspection/introspection.cont
 import { SigningKeysService } from './oidc/keys/signing-keys.service';
 import { ResourcesService } from './oidc/resources.service';
 import { RevocationController } from './oidc/revocation/revocation.controller';
+import { cacheInvalidationProvider } from './cache/cache-invalidation';
 import { GRANT_HANDLERS } from './oidc/token/grant-handler';
 import { AuthorizationCodeGrant } from './oidc/token/grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './oidc/token/grants/client-credentials.grant';
@@ -201,6 +202,7 @@ export class AuthModule {
         TrustStoreService,
         CertificateChallengesService,
         CertificateLoginService,
+        cacheInvalidationProvider,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

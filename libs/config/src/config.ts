@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CountryCode, getCountries } from 'libphonenumber-js';
@@ -61,6 +62,8 @@ export interface AppConfig {
   };
   /** Certificate login (CERT_*). */
   certificates: CertificateLoginConfig;
+  /** Processes of the auth app (node:cluster): every core in distributed mode, one in embedded mode. */
+  authWorkers: number;
 }
 
 /** Rotation of the signing keys shared by all auth instances. */
@@ -246,5 +249,6 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
       interaction: int(env, 'INTERACTION_TTL', 3600, 60),
     },
     certificates: loadCertificateConfig(env, (message) => new ConfigError(message)),
+    authWorkers: mode === 'embedded' ? 1 : int(env, 'AUTH_WORKERS', availableParallelism(), 1),
   };
 }

@@ -13,6 +13,9 @@ const ASSERTION_SIGNING_ALGS = [...ASSERTION_ALGORITHMS.client_secret_jwt, ...AS
 /** OpenID Connect Discovery 1.0: advertises exactly what is implemented, nothing more. */
 @Controller()
 export class DiscoveryController {
+  /** The document never changes while the process runs: built once. */
+  private document?: Record<string, unknown>;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly keys: SigningKeysService,
@@ -21,6 +24,10 @@ export class DiscoveryController {
   @Get('.well-known/openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
   configuration() {
+    return (this.document ??= this.build());
+  }
+
+  private build(): Record<string, unknown> {
     const iss = this.config.issuer;
     return {
       issuer: iss,

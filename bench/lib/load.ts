@@ -21,6 +21,8 @@ export interface LoadOptions {
   warmup: number;
   label: string;
   progress?: (line: string) => void;
+  /** Called right before and after the measured phase (not the warm-up): CPU accounting. */
+  measured?: { start(): void; stop(): void };
 }
 
 const encode = (form: Record<string, string>) => new URLSearchParams(form).toString();
@@ -56,7 +58,9 @@ function run(request: LoadRequest, opts: LoadOptions, duration: number, phase: s
 /** Warm-up (discarded), then the measured run of a fixed duration. */
 export async function measure(request: LoadRequest, opts: LoadOptions): Promise<Measurement> {
   if (opts.warmup > 0) await run(request, opts, opts.warmup, 'warm-up');
+  opts.measured?.start();
   const { result, unexpected } = await run(request, opts, opts.duration, 'measuring');
+  opts.measured?.stop();
   const total = result.requests.total;
   return {
     requestsPerSecond: total / opts.duration,
@@ -101,6 +105,8 @@ export async function measureFlow(flow: () => Promise<void>, opts: Omit<LoadOpti
     return { latencies: latencies.sort((a, b) => a - b), errors, elapsed: (Date.now() - started) / 1000 };
   };
   if (opts.warmup > 0) await loop(opts.warmup, 'warm-up');
+  opts.measured?.start();
   const { latencies, errors, elapsed } = await loop(opts.duration, 'measuring');
+  opts.measured?.stop();
   return { requestsPerSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, requests: latencies.length };
 }

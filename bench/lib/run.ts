@@ -5,7 +5,7 @@ import { Ceilings, measureCeilings } from './ceilings';
 import { measure, measureFlow } from './load';
 import { BenchOptions } from './options';
 import { Fixtures, ScenarioName, TOKEN_SCENARIOS, plan } from './scenarios';
-import { Side, rssMb, startOurs, startPeer } from './sides';
+import { Side, cpuMs, rssMb, startOurs, startPeer } from './sides';
 import { Measurement, Row, ScenarioResult, renderMarkdown, renderText, toRows } from './table';
 
 export interface Target {
@@ -105,18 +105,21 @@ export async function runBench(opts: BenchOptions, hooks: BenchHooks = {}): Prom
           expectedTokenRate: tokenRate.get(side.name) ?? 1000,
         });
         const sampler = side.name === 'ours' ? setInterval(() => rss.push(...rssMb(side.pids())), 500) : undefined;
-        const lo = { connections: opts.connections, duration: opts.duration, warmup: opts.warmup, label, progress };
+        let cpu = 0;
+        const measured = { start: () => (cpu = -cpuMs(side.pids())), stop: () => (cpu += cpuMs(side.pids())) };
+        const lo = { connections: opts.connections, duration: opts.duration, warmup: opts.warmup, label, progress, measured };
         let m: Measurement;
         try {
           m = p.flow ? await measureFlow(p.flow, lo) : await measure(p.request!, { ...lo, base: side.base });
         } finally {
           clearInterval(sampler);
         }
+        if (side.pids().length && m.requests) m.cpuMsPerRequest = cpu / m.requests;
         if (scenario === 'client_credentials') tokenRate.set(side.name, m.requestsPerSecond);
         result[side.name] = m;
         if (p.note) result.note = p.note;
         progress('');
-        log(`${label}: ${m.requestsPerSecond.toFixed(1)}/s p50 ${m.p50} ms p99 ${m.p99} ms errors ${m.errors}`);
+        log(`${label}: ${m.requestsPerSecond.toFixed(1)}/s p50 ${m.p50} ms p99 ${m.p99} ms errors ${m.errors}${m.cpuMsPerRequest !== undefined ? ` CPU ${m.cpuMsPerRequest.toFixed(3)} ms/req` : ''}`);
       }
       results.push(result);
     }

@@ -255,3 +255,15 @@ export function rssMb(pids: number[]): number[] {
     }
   });
 }
+
+/** CPU time (user + system) used so far by processes, in milliseconds (Linux, 100 ticks a second). */
+export function cpuMs(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}

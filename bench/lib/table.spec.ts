@@ -16,22 +16,22 @@ describe('bench table', () => {
   });
 
   it('rows carry both sides, rounded, and the note', () => {
-    const [row] = toRows([{ scenario: 'client_credentials', ours: m(1234.567, 12.345, 2), peer: m(617.2), note: 'n' }]);
+    const [row] = toRows([{ scenario: 'client_credentials', ours: { ...m(1234.567, 12.345, 2), cpuMsPerRequest: 0.41234 }, peer: m(617.2), note: 'n' }]);
     expect(row).toEqual({
       scenario: 'client_credentials', ours_rps: 1234.6, p50_ms: 6.17, p99_ms: 12.35, errors: 2,
-      peer_rps: 617.2, peer_p50_ms: 5, peer_p99_ms: 10, ratio: 2, note: 'n',
+      peer_rps: 617.2, peer_p50_ms: 5, peer_p99_ms: 10, cpu_ms: 0.412, peer_cpu_ms: null, ratio: 2, note: 'n',
     });
   });
 
   it('renders Markdown and text with a dash where a side has no figure', () => {
     const rows = toRows([{ scenario: 'discovery', ours: m(5000) }, { scenario: 'userinfo', ours: m(900), peer: m(450) }]);
     const md = renderMarkdown(rows).split('\n');
-    expect(md[0]).toBe('| scenario | our req/s | p50 ms | p99 ms | errors | peer req/s | peer p99 ms | ratio |');
-    expect(md[2]).toBe('| discovery | 5000 | 5 | 10 | 0 | - | - | - |');
-    expect(md[3]).toBe('| userinfo | 900 | 5 | 10 | 0 | 450 | 10 | 2.00x |');
+    expect(md[0]).toBe('| scenario | our req/s | p50 ms | p99 ms | errors | peer req/s | peer p99 ms | ratio | CPU ms/req | peer CPU ms/req |');
+    expect(md[2]).toBe('| discovery | 5000 | 5 | 10 | 0 | - | - | - | - | - |');
+    expect(md[3]).toBe('| userinfo | 900 | 5 | 10 | 0 | 450 | 10 | 2.00x | - | - |');
     const text = renderText(rows).split('\n');
     expect(text).toHaveLength(4);
-    expect(text[3]).toMatch(/^userinfo\s+900\s+5\s+10\s+0\s+450\s+10\s+2\.00x$/);
+    expect(text[3]).toMatch(/^userinfo\s+900\s+5\s+10\s+0\s+450\s+10\s+2\.00x\s+-\s+-$/);
   });
 
   it('judges the targets against the ceilings and the peer', () => {

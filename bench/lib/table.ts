@@ -5,6 +5,8 @@ export interface Measurement {
   p99: number;
   errors: number;
   requests: number;
+  /** CPU time the provider's processes spent per request (ms), when the bench could read it. */
+  cpuMsPerRequest?: number;
 }
 
 export interface ScenarioResult {
@@ -24,6 +26,9 @@ export interface Row {
   peer_rps: number | null;
   peer_p50_ms: number | null;
   peer_p99_ms: number | null;
+  /** CPU milliseconds per request of our auth processes and of the peer: robust to a busy machine. */
+  cpu_ms: number | null;
+  peer_cpu_ms: number | null;
   /** ours / peer throughput; null when either side has no figure or the peer did nothing. */
   ratio: number | null;
   note?: string;
@@ -47,6 +52,8 @@ export function toRows(results: ScenarioResult[]): Row[] {
     peer_rps: r.peer ? round(r.peer.requestsPerSecond, 1) : null,
     peer_p50_ms: r.peer ? round(r.peer.p50, 2) : null,
     peer_p99_ms: r.peer ? round(r.peer.p99, 2) : null,
+    cpu_ms: r.ours?.cpuMsPerRequest !== undefined ? round(r.ours.cpuMsPerRequest, 3) : null,
+    peer_cpu_ms: r.peer?.cpuMsPerRequest !== undefined ? round(r.peer.cpuMsPerRequest, 3) : null,
     ratio: ratio(r.ours, r.peer),
     ...(r.note ? { note: r.note } : {}),
   }));
@@ -61,6 +68,8 @@ const COLUMNS: Array<[keyof Row, string]> = [
   ['peer_rps', 'peer req/s'],
   ['peer_p99_ms', 'peer p99 ms'],
   ['ratio', 'ratio'],
+  ['cpu_ms', 'CPU ms/req'],
+  ['peer_cpu_ms', 'peer CPU ms/req'],
 ];
 
 const cell = (row: Row, key: keyof Row): string => {

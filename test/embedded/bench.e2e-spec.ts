@@ -32,7 +32,7 @@ describe('npm run bench, tiny mode', () => {
     expect(row.ratio).toBeCloseTo(row.ours_rps! / row.peer_rps!, 1);
     expect(report.ceilings!.rs256PerSecond).toBeGreaterThan(0);
     expect(report.ceilings!.bcryptPerSecond).toBeGreaterThan(0);
-    expect(lines.join('\n')).toMatch(/scenario\s+our req\/s\s+p50 ms\s+p99 ms\s+errors\s+peer req\/s\s+peer p99 ms\s+ratio/);
+    expect(lines.join('\n')).toMatch(/scenario\s+our req\/s\s+p50 ms\s+p99 ms\s+errors\s+peer req\/s\s+peer p99 ms\s+ratio\s+CPU ms\/req/);
 
     const json = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
     expect(json.rows).toEqual(report.rows);

@@ -6,6 +6,7 @@ import { measure, measureFlow } from './load';
 import { BenchOptions } from './options';
 import { Fixtures, ScenarioName, TOKEN_SCENARIOS, plan } from './scenarios';
 import { Side, cpuMs, rssMb, startOurs, startPeer } from './sides';
+import { ScaleReport, runScale } from './scale';
 import { Measurement, Row, ScenarioResult, renderMarkdown, renderText, toRows } from './table';
 
 export interface Target {
@@ -22,7 +23,7 @@ export interface BenchReport {
   rows: Row[];
   rss_mb?: { max_per_process: number; processes: number };
   targets: Target[];
-  scale?: unknown;
+  scale?: ScaleReport;
 }
 
 export interface BenchHooks {
@@ -30,8 +31,6 @@ export interface BenchHooks {
   startOurs?: () => Promise<Side>;
   log?: (line: string) => void;
   progress?: (line: string) => void;
-  /** Runs the scale comparison (distributed only). */
-  scale?: (opts: BenchOptions, log: (line: string) => void) => Promise<unknown>;
 }
 
 export function machine(): BenchReport['machine'] {
@@ -73,7 +72,17 @@ export function renderReportMarkdown(report: BenchReport): string {
   ];
   if (report.ceilings) lines.push(`Ceilings on this machine: RS256 ${report.ceilings.rs256PerSecond} signatures/s, bcrypt cost ${report.ceilings.bcryptCost} ${report.ceilings.bcryptPerSecond} comparisons/s (${report.ceilings.cores} threads).`, '');
   if (report.targets.length) lines.push('| target | measured | met |', '|---|---|---|', ...report.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : 'no'} |`), '');
-  if (report.scale) lines.push('Scale:', '', '```json', JSON.stringify(report.scale, null, 2), '```', '');
+  if (report.scale) {
+    const { small, large, change } = report.scale;
+    lines.push(
+      `Scale: latency at ${small.rows.refreshTokens} refresh tokens / ${small.rows.users} users / ${small.rows.clients} clients against ${large.rows.refreshTokens} / ${large.rows.users} / ${large.rows.clients}:`,
+      '',
+      '| scenario | p50 ms small | p99 ms small | p50 ms large | p99 ms large | p50 large/small |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...Object.keys(change).map((s) => `| ${s} | ${small.results[s].p50_ms} | ${small.results[s].p99_ms} | ${large.results[s].p50_ms} | ${large.results[s].p99_ms} | ${change[s].p50.toFixed(2)}x |`),
+      '',
+    );
+  }
   return lines.join('\n');
 }
 
@@ -89,6 +98,7 @@ export async function runBench(opts: BenchOptions, hooks: BenchHooks = {}): Prom
   const sides: Side[] = [];
   const results: ScenarioResult[] = [];
   const rss: number[] = [];
+  let scale: ScaleReport | undefined;
   try {
     sides.push(hooks.startOurs ? await hooks.startOurs() : await startOurs({ embedded: opts.embedded, workers: opts.workers, bcryptCost: opts.bcryptCost, databaseUrl: opts.databaseUrl, natsUrl: opts.natsUrl, log }));
     if (opts.peer) sides.push(await startPeer(opts.bcryptCost, log));
@@ -123,6 +133,10 @@ export async function runBench(opts: BenchOptions, hooks: BenchHooks = {}): Prom
       }
       results.push(result);
     }
+    if (opts.scale) {
+      if (opts.embedded || hooks.startOurs) throw new Error('--scale needs the distributed mode (PostgreSQL)');
+      scale = await runScale(opts.databaseUrl, sides[0], { connections: opts.connections, duration: opts.duration, warmup: Math.min(opts.warmup, 1) }, log);
+    }
   } finally {
     for (const s of sides.reverse()) await s.stop().catch(() => undefined);
   }
@@ -137,8 +151,12 @@ export async function runBench(opts: BenchOptions, hooks: BenchHooks = {}): Prom
     rows,
     rss_mb: rssSummary,
     targets: judge(rows, ceilings, rssSummary),
+    ...(scale ? { scale } : {}),
   };
-  if (opts.scale && hooks.scale) report.scale = await hooks.scale(opts, log);
+  for (const [scenario, change] of Object.entries(scale?.change ?? {})) {
+    if (scenario === 'password_login') continue;
+    report.targets.push({ target: `${scenario} p50 at 1M rows within 20% of 10k rows`, measured: `${change.p50.toFixed(2)}x (p99 ${change.p99.toFixed(2)}x)`, met: change.p50 <= 1.2 });
+  }
 
   log('');
   log(renderText(rows));

@@ -30,8 +30,8 @@ const json = (body: string): any => {
   }
 };
 
-/** A token answer with an access token. */
-const issued = (status: number, body: string) => status === 200 && typeof json(body)?.access_token === 'string';
+/** A token answer with an access token that is a signed JWT (both providers then did one RS256 signature for it). */
+const issued = (status: number, body: string) => status === 200 && String(json(body)?.access_token).split('.').length === 3;
 
 function authorizeUrl(side: Side, scope: string, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams({ response_type: 'code', client_id: side.client.id, redirect_uri: REDIRECT_URI, scope, state: state(), nonce: state(), ...extra });
@@ -105,7 +105,8 @@ export class Fixtures {
   /** Refresh tokens from their own consented authorizations (offline access needs prompt=consent at the peer). */
   async refreshTokens(count: number): Promise<string[]> {
     const browser = await this.signedIn();
-    return pool(count, 4, async () => {
+    // One at a time: each goes through the consent page, and the peer keeps one interaction per browser.
+    return pool(count, 1, async () => {
       const code = await authorizeThroughPages(this.side, browser, `openid profile offline_access ${API_SCOPE}`, { prompt: 'consent' });
       const tokens = await postToken(this.side, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI });
       if (!tokens.refresh_token) throw new Error(`no refresh token from ${this.side.name}`);

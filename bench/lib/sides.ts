@@ -226,7 +226,8 @@ export async function startPeer(bcryptCost: number, log?: (line: string) => void
   try {
     const line = await waitForLine(child, /^\{"peer"/, 'oidc-provider');
     child.stdout!.resume();
-    child.stderr!.resume();
+    if (process.env.PEER_DEBUG) child.stderr!.pipe(process.stderr);
+    else child.stderr!.resume();
     const info = JSON.parse(line);
     log?.(`peer: oidc-provider on ${info.issuer}`);
     return {

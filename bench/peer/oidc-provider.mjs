@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import Provider from 'oidc-provider';
 import { exportJWK, generateKeyPair } from 'jose';
+import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
 
 const require = createRequire(import.meta.url);
 const bcrypt = require('bcrypt');
@@ -30,11 +31,36 @@ const passwordHash = await bcrypt.hash(USER.password, Number(args['bcrypt-cost']
 const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
 const signingJwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: 'peer-key' };
 
+/**
+ * oidc-provider's own in-memory adapter over a store without its 1,000-entry LRU limit (which
+ * would evict the codes and sessions the bench mints beforehand); entries still expire. Kept in
+ * memory, the peer does less work per request than our PostgreSQL-backed platform.
+ */
+class UnboundedStore {
+  entries = new Map();
+  get(key) {
+    const e = this.entries.get(key);
+    if (e && e.expiresAt && e.expiresAt < Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e?.value;
+  }
+  set(key, value, options) {
+    this.entries.set(key, { value, expiresAt: options?.maxAge ? Date.now() + options.maxAge : 0 });
+  }
+  delete(key) {
+    this.entries.delete(key);
+  }
+}
+const store = new UnboundedStore();
+
 const server = createServer();
 await new Promise((resolve) => server.listen(Number(args.port), '127.0.0.1', resolve));
 const issuer = `http://127.0.0.1:${server.address().port}`;
 
 const provider = new Provider(issuer, {
+  adapter: (model) => new MemoryAdapter(model, store),
   clients: [
     {
       ...CLIENT,
@@ -60,7 +86,8 @@ const provider = new Provider(issuer, {
     deviceFlow: { enabled: true },
     resourceIndicators: {
       enabled: true,
-      defaultResource: (_ctx, _client, oneOf) => oneOf ?? API,
+      // Like ours: a request that names the API's scope gets a token for the API; one without it does not.
+      defaultResource: (ctx, _client, oneOf) => oneOf ?? (String(ctx.oidc.params?.scope ?? ctx.oidc.entities?.Grant?.getOIDCScope?.() ?? '').split(' ').includes(API_SCOPE) ? API : undefined),
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, resource) => {
         if (resource !== API) throw new Provider.errors.InvalidTarget();
@@ -94,6 +121,7 @@ async function interaction(req, res) {
   const [, , uid, action] = req.url.split('?')[0].split('/');
   const details = await provider.interactionDetails(req, res);
   if (details.uid !== uid) throw new Error('interaction mismatch');
+  if (process.env.PEER_DEBUG) process.stderr.write(JSON.stringify(details.prompt) + '\n');
   if (req.method === 'GET') return page(res, uid, details.prompt.name === 'login' ? 'login' : 'consent', details.prompt.name === 'login' ? ['username', 'password'] : []);
   const form = await readForm(req);
   if (action === 'login') {
@@ -103,7 +131,7 @@ async function interaction(req, res) {
     return provider.interactionFinished(req, res, { login: { accountId: USER.id } }, { mergeWithLastSubmission: false });
   }
   const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
-  grant.addOIDCScope('openid profile offline_access');
+  grant.addOIDCScope(`openid profile offline_access ${API_SCOPE}`);
   grant.addResourceScope(API, API_SCOPE);
   const grantId = await grant.save();
   return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });

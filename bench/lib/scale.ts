@@ -49,7 +49,7 @@ export async function seedRows(databaseUrl: string, side: Side, size: ScaleSize,
       await pg.query(
         `INSERT INTO auth.grants (id, client_id, user_id, scopes, auth_time)
          SELECT md5('scale-grant-' || g)::uuid, 'scale-client-' || (g % $3 + 1), md5('scale-user-' || (g % $4 + 1))::text, '{openid,offline_access}', now()
-         FROM generate_series(($1::int + 3) / 4, $2::int / 4) AS g
+         FROM generate_series($1::int / 4, $2::int / 4) AS g
          ON CONFLICT (id) DO NOTHING`,
         [from, to, size.clients, size.users],
       );

@@ -108,5 +108,6 @@ export async function measureFlow(flow: () => Promise<void>, opts: Omit<LoadOpti
   opts.measured?.start();
   const { latencies, errors, elapsed } = await loop(opts.duration, 'measuring');
   opts.measured?.stop();
-  return { requestsPerSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, requests: latencies.length };
+  const ms = (v: number) => Math.round(v * 100) / 100;
+  return { requestsPerSecond: latencies.length / elapsed, p50: ms(percentile(latencies, 50)), p99: ms(percentile(latencies, 99)), errors, requests: latencies.length };
 }

@@ -120,10 +120,6 @@ export class Fixtures {
     return (await postToken(this.side, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).access_token;
   }
 
-  async clientCredentialsToken(): Promise<string> {
-    return (await postToken(this.side, { grant_type: 'client_credentials', scope: API_SCOPE })).access_token;
-  }
-
   async deviceCodes(count: number): Promise<string[]> {
     return pool(count, 4, async () => {
       const res = await fetch(this.side.base + this.side.endpoints.device, {
@@ -195,8 +191,13 @@ export async function plan(name: ScenarioName, f: Fixtures, ctx: { connections: 
       };
     }
     case 'introspection_access_token': {
-      const token = await f.clientCredentialsToken();
-      return { request: { method: 'POST', path: side.endpoints.introspection, headers: auth, form: { token }, expect: (s, b) => s === 200 && json(b)?.active === true } };
+      // A user's access token: oidc-provider answers active:false for its JWT (resource) access
+      // tokens, which it does not store, so both sides get the token their UserInfo takes.
+      const token = await f.userinfoToken();
+      return {
+        request: { method: 'POST', path: side.endpoints.introspection, headers: auth, form: { token }, expect: (s, b) => s === 200 && json(b)?.active === true },
+        note: 'a user access token from the code flow: a JWT at ours, an opaque token at oidc-provider (which cannot introspect its JWT access tokens)',
+      };
     }
     case 'introspection_refresh_token': {
       const [token] = await f.refreshTokens(1);

@@ -135,7 +135,11 @@ export async function runBench(opts: BenchOptions, hooks: BenchHooks = {}): Prom
     }
     if (opts.scale) {
       if (opts.embedded || hooks.startOurs) throw new Error('--scale needs the distributed mode (PostgreSQL)');
-      scale = await runScale(opts.databaseUrl, sides[0], { connections: opts.connections, duration: opts.duration, warmup: Math.min(opts.warmup, 1) }, log);
+      // A failure here must not lose the table measured above.
+      scale = await runScale(opts.databaseUrl, sides[0], { connections: opts.connections, duration: opts.duration, warmup: Math.min(opts.warmup, 1) }, log).catch((err) => {
+        log(`scale comparison failed: ${err?.message ?? err}`);
+        return undefined;
+      });
     }
   } finally {
     for (const s of sides.reverse()) await s.stop().catch(() => undefined);

@@ -65,7 +65,8 @@ export async function seedRows(databaseUrl: string, side: Side, size: ScaleSize,
     }
     // Measure the steady state, not the aftermath of the bulk load: statistics and visibility map
     // up to date, dirty pages written out (CHECKPOINT needs a superuser; without one, skipped).
-    await pg.query('VACUUM ANALYZE auth.clients; VACUUM ANALYZE auth.grants; VACUUM ANALYZE auth.refresh_tokens; VACUUM ANALYZE accounts.users');
+    // One statement each: VACUUM cannot run in the implicit transaction of a multi-statement query.
+    for (const table of ['auth.clients', 'auth.grants', 'auth.refresh_tokens', 'accounts.users']) await pg.query(`VACUUM ANALYZE ${table}`);
     await pg.query('CHECKPOINT').catch(() => undefined);
     log(`seeded ${size.refreshTokens} refresh tokens, ${size.users} users, ${size.clients} clients in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {

@@ -8,7 +8,7 @@ module.exports = {
   // run would sit idle for those 10 s after the last test.
   forceExit: true,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
     { ...base, displayName: 'embedded', testMatch: ['<rootDir>/test/embedded/**/*.e2e-spec.ts'] },
   ],
 };

@@ -105,6 +105,8 @@ export class Topology {
         BCRYPT_COST: '6',
         OUTBOUND_ALLOW_PRIVATE: 'true',
         BUS_TIMEOUT_MS: '2000',
+        // One process per auth instance unless a suite asks for the cluster (AUTH_WORKERS defaults to the cores).
+        AUTH_WORKERS: '1',
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -64,6 +64,7 @@ import { IntrospectionController } from './oidc/introspection/introspection.cont
 import { SigningKeysService } from './oidc/keys/signing-keys.service';
 import { ResourcesService } from './oidc/resources.service';
 import { RevocationController } from './oidc/revocation/revocation.controller';
+import { cacheInvalidationProvider } from './cache/cache-invalidation';
 import { GRANT_HANDLERS } from './oidc/token/grant-handler';
 import { AuthorizationCodeGrant } from './oidc/token/grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './oidc/token/grants/client-credentials.grant';
@@ -216,6 +217,7 @@ export class AuthModule {
         PartialFactorTokensService,
         ...rateLimitProviders,
         AdminAuditService,
+        cacheInvalidationProvider,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CountryCode, getCountries } from 'libphonenumber-js';
@@ -69,6 +70,8 @@ export interface AppConfig {
   certificates: CertificateLoginConfig;
   /** Days a browser the user chose to trust skips the second factor. */
   trustedDeviceDays: number;
+  /** Processes of the auth app (node:cluster): every core in distributed mode, one in embedded mode. */
+  authWorkers: number;
 }
 
 /** Rotation of the signing keys shared by all auth instances. */
@@ -279,6 +282,7 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     certificates: loadCertificateConfig(env, (message) => new ConfigError(message)),
     // A month, as most providers offer; 0 hides the "trust this browser" choice.
     trustedDeviceDays: int(env, 'TRUSTED_DEVICE_DAYS', 30, 0),
+    authWorkers: mode === 'embedded' ? 1 : int(env, 'AUTH_WORKERS', availableParallelism(), 1),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { JWK, KeyLike, SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, JWTPayload, JWTVerifyOptions, calculateJwkThumbprint } from 'jose';
+import { JWK, KeyLike, exportJWK, generateKeyPair, importJWK, jwtVerify, JWTPayload, JWTVerifyOptions, calculateJwkThumbprint } from 'jose';
 import { KeyStatus, keyStatuses } from './key-states';
+import { signRs256 } from './sign-off-loop';
 
 export interface SigningKey {
   kid: string;
@@ -90,7 +91,7 @@ export class KeyRing {
 
   sign(payload: JWTPayload, typ?: string): Promise<string> {
     const key = this.current;
-    return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, ...(typ ? { typ } : {}) }).sign(key.privateKey);
+    return signRs256(payload, { alg: key.alg, kid: key.kid, ...(typ ? { typ } : {}) }, key.privateKey);
   }
 
   async verify(token: string, options: JWTVerifyOptions) {

@@ -14,6 +14,9 @@ const ASSERTION_SIGNING_ALGS = [...ASSERTION_ALGORITHMS.client_secret_jwt, ...AS
 /** OpenID Connect Discovery 1.0: advertises exactly what is implemented, nothing more. */
 @Controller()
 export class DiscoveryController {
+  /** The document never changes while the process runs: built and serialized once. */
+  private document?: string;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly keys: SigningKeysService,
@@ -21,7 +24,12 @@ export class DiscoveryController {
 
   @Get('.well-known/openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
-  configuration() {
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  configuration(): string {
+    return (this.document ??= JSON.stringify(this.build()));
+  }
+
+  private build(): Record<string, unknown> {
     const iss = this.config.issuer;
     return {
       issuer: iss,

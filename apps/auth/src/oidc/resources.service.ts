@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { ApiResourceEntity } from '@idp/domain';
+import { CACHE_TTL_MS, CacheInvalidation } from '../cache/cache-invalidation';
+import { LocalCache } from '../cache/local-cache';
 import { PresentedCredentials, basicChallenge } from './clients/client-credentials';
 import { randomToken, safeEqual, sha256 } from './crypto';
 import { InvalidClient, InvalidTarget } from './errors/oauth.errors';
@@ -26,9 +28,25 @@ function isResourceUri(value: string): boolean {
 /** Marks the client_id of an API resource, so an operator reading logs can tell it from a client's. */
 const RESOURCE_CLIENT_ID_PREFIX = 'resource-';
 
+/**
+ * The registered APIs. There are few of them and every token request asks about their scopes, so
+ * each instance keeps the whole list, dropped on every change (bus message to the other instances).
+ */
 @Injectable()
 export class ResourcesService {
-  constructor(@InjectRepository(ApiResourceEntity, 'auth') private readonly resources: Repository<ApiResourceEntity>) {}
+  private readonly cache = new LocalCache<ApiResourceEntity[]>(CACHE_TTL_MS, 1);
+
+  constructor(
+    @InjectRepository(ApiResourceEntity, 'auth') private readonly resources: Repository<ApiResourceEntity>,
+    private readonly invalidation: CacheInvalidation,
+  ) {
+    invalidation.on('resources', () => this.cache.clear());
+  }
+
+  /** Every resource, from this instance's copy. Callers must not change the rows. */
+  private all(): Promise<ApiResourceEntity[]> {
+    return this.cache.get('all', () => this.resources.find({ order: { createdAt: 'ASC' } })) as Promise<ApiResourceEntity[]>;
+  }
 
   list(): Promise<ApiResourceEntity[]> {
     return this.resources.find({ order: { createdAt: 'ASC' } });
@@ -46,6 +64,7 @@ export class ResourcesService {
       secretHash: sha256(secret),
     });
     await this.resources.insert(entity);
+    await this.invalidation.publish('resources');
     return { resource: entity, secret };
   }
 
@@ -53,19 +72,19 @@ export class ResourcesService {
   async forScopes(scopes: string[]): Promise<ApiResourceEntity[]> {
     const api = scopes.filter((s) => !USER_SCOPES.includes(s));
     if (!api.length) return [];
-    return this.resources.createQueryBuilder('r').where('r.scopes && :scopes', { scopes: api }).getMany();
+    return (await this.all()).filter((r) => r.scopes.some((s) => api.includes(s)));
   }
 
   /** The registered API a `resource` parameter (RFC 8707) names by its audience; anything else is invalid_target. */
   async resolveIndicator(value: string): Promise<ApiResourceEntity> {
     if (!isResourceUri(value)) throw new InvalidTarget('resource must be an absolute URI without a fragment');
-    const resource = await this.resources.findOne({ where: { audience: value } });
+    const resource = (await this.all()).find((r) => r.audience === value);
     if (!resource) throw new InvalidTarget('resource is not a registered API');
     return resource;
   }
 
   async findByClientId(clientId: string): Promise<ApiResourceEntity | null> {
-    return this.resources.findOne({ where: { clientId } });
+    return (await this.all()).find((r) => r.clientId === clientId) ?? null;
   }
 
   /** A resource authenticates with its secret, over HTTP Basic or in the form body. */

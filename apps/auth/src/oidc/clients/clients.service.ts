@@ -5,6 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { ClientEntity, ClientMetadata } from '@idp/domain';
+import { CACHE_TTL_MS, CacheInvalidation } from '../../cache/cache-invalidation';
+import { LocalCache } from '../../cache/local-cache';
 import { randomToken, safeEqual, sha256 } from '../crypto';
 import { InvalidClient } from '../errors/oauth.errors';
 import { ClientAssertionVerifier } from './client-assertion.verifier';
@@ -27,29 +29,43 @@ const toClient = (e: ClientEntity): Client => ({
 /** Whether any endpoint of these metadata authenticates with the client secret. */
 const needsSecret = (m: ClientMetadata) => usesAuthMethod(m, 'client_secret_basic', 'client_secret_post', 'client_secret_jwt');
 
+/**
+ * Clients, read on every back-channel request from this instance's copy (dropped on every change,
+ * here at once and on the other instances by a bus message), written to the database.
+ */
 @Injectable()
 export class ClientsService {
+  private readonly cache = new LocalCache<ClientEntity>(CACHE_TTL_MS);
+
   constructor(
     @InjectRepository(ClientEntity, 'auth') private readonly clients: Repository<ClientEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly assertions: ClientAssertionVerifier,
-  ) {}
+    private readonly invalidation: CacheInvalidation,
+  ) {
+    invalidation.on('client', (clientId) => (clientId === undefined ? this.cache.clear() : this.cache.delete(clientId)));
+  }
+
+  /** The stored row, from this instance's copy when it has one. Callers must not change it. */
+  private entity(clientId: string): Promise<ClientEntity | null> {
+    return this.cache.get(clientId, () => this.clients.findOne({ where: { clientId } }));
+  }
 
   async find(clientId: unknown): Promise<Client | null> {
     if (typeof clientId !== 'string' || !clientId || clientId.length > 300) return null;
-    const entity = await this.clients.findOne({ where: { clientId } });
+    const entity = await this.entity(clientId);
     return entity ? toClient(entity) : null;
   }
 
   async findWithDates(clientId: string): Promise<(Client & { createdAt: Date }) | null> {
     if (!clientId || clientId.length > 300) return null;
-    const entity = await this.clients.findOne({ where: { clientId } });
+    const entity = await this.entity(clientId);
     return entity ? { ...toClient(entity), createdAt: entity.createdAt } : null;
   }
 
   /** Whether a secret is the client's current one (RFC 7592 2.2 lets a client send it back). */
   async secretMatches(clientId: string, secret: unknown): Promise<boolean> {
-    const entity = await this.clients.findOne({ where: { clientId } });
+    const entity = await this.entity(clientId);
     return typeof secret === 'string' && !!entity?.secretHash && safeEqual(sha256(secret), entity.secretHash);
   }
 
@@ -63,6 +79,7 @@ export class ClientsService {
     const entity = this.clients.create({ clientId: clientId ?? randomUUID(), secretHash: null, secretEncrypted: null, metadata });
     const secret = needsSecret(metadata) ? this.setSecret(entity) : undefined;
     await this.clients.insert(entity);
+    await this.invalidation.publish('client', entity.clientId);
     return { client: toClient(entity), secret };
   }
 
@@ -84,11 +101,13 @@ export class ClientsService {
     }
     entity.metadata = metadata;
     await this.clients.save(entity);
+    await this.invalidation.publish('client', clientId);
     return { client: toClient(entity), secret };
   }
 
   async remove(clientId: string): Promise<boolean> {
     const result = await this.clients.delete({ clientId });
+    await this.invalidation.publish('client', clientId);
     return !!result.affected;
   }
 
@@ -105,7 +124,7 @@ export class ClientsService {
       const err = new InvalidClient(description);
       return creds.method === 'client_secret_basic' ? basicChallenge(err) : err;
     };
-    const entity = await this.clients.findOne({ where: { clientId: creds.clientId } });
+    const entity = creds.clientId && creds.clientId.length <= 300 ? await this.entity(creds.clientId) : null;
     if (!entity) throw fail('client authentication failed');
     const registered = authMethodFor(entity.metadata, endpoint);
     if (registered !== creds.method) throw fail(`this client authenticates with ${registered}`);

@@ -4,6 +4,7 @@ import { JWK } from 'jose';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { SigningKeyEntity } from '@idp/domain';
+import { CacheInvalidation } from '../../cache/cache-invalidation';
 import { KeyRing, KeyStatus, decryptSecret, encryptSecret, generateSigningKey, keyStatuses, loadSigningKey, rotationDue } from '@idp/jwk';
 
 export interface SigningKeyView {
@@ -42,7 +43,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectDataSource('auth') private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly invalidation: CacheInvalidation,
+  ) {
+    // Another instance rotated: read the keys again now rather than at the next reload.
+    invalidation.on('keys', () => (this.cache = undefined));
+  }
 
   onModuleInit(): void {
     if (this.config.keys.rotationInterval <= 0) return;
@@ -99,7 +104,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       if (waiting) throw new RotationPending(this.view(waiting, 'next', retain));
       return this.insertNext(tx, rows, statuses, retain);
     });
-    this.cache = undefined;
+    await this.invalidation.publish('keys');
     return view;
   }
 
@@ -113,7 +118,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       const retain = await this.retainSeconds(tx);
       return this.insertNext(tx, rows, keyStatuses(rows, new Date(), retain), retain);
     });
-    if (view) this.cache = undefined;
+    if (view) await this.invalidation.publish('keys');
     return view;
   }
 

@@ -1,0 +1,31 @@
+import cluster, { Worker } from 'node:cluster';
+
+/**
+ * The primary of the auth app when AUTH_WORKERS > 1: forks the workers, which share the HTTP port
+ * (the primary hands out connections in turn), replaces one that dies, and on SIGTERM or SIGINT
+ * stops them all gracefully before exiting. The workers are ordinary auth instances: they share
+ * nothing but PostgreSQL and NATS, as separate instances behind a load balancer would.
+ */
+export function runPrimary(workers: number, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): void {
+  let stopping = false;
+  const fork = (): Worker => cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (!Object.keys(cluster.workers ?? {}).length) process.exit(0);
+      return;
+    }
+    log(`auth worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    setTimeout(fork, 1000).unref();
+  });
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+    if (!alive.length) process.exit(0);
+    for (const w of alive) w.process.kill('SIGTERM');
+    setTimeout(() => process.exit(1), 15_000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  for (let i = 0; i < workers; i++) fork();
+}

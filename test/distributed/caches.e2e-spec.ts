@@ -1,0 +1,52 @@
+import { basic, postForm } from '@idp/testing';
+import { Topology } from './topology';
+
+/**
+ * Cached clients and API resources across auth instances, each running as a cluster of two
+ * workers: a change made through one instance is seen at once by every worker of the other.
+ */
+describe('distributed: hot-path caches dropped on every instance and worker', () => {
+  const topology = new Topology({ AUTH_WORKERS: '2' });
+  let m2m: { client_id: string; client_secret: string };
+  const cc = (base: string, scope = 'dist.cache') =>
+    postForm(`${base}/connect/token`, { grant_type: 'client_credentials', scope }, { Authorization: basic(m2m.client_id, m2m.client_secret) });
+  /** Enough requests that both workers of an instance answer some (connections are handed out in turn). */
+  const statuses = async (base: string, scope?: string) => Promise.all(Array.from({ length: 6 }, () => cc(base, scope).then((r) => r.status)));
+
+  beforeAll(async () => {
+    await Topology.resetDatabase();
+    await topology.start();
+    await topology.admin.createResource({ name: 'Dist cache', audience: 'https://dist-cache.example', scopes: ['dist.cache'] });
+    m2m = await topology.admin.createClient({ client_name: 'Cached m2m', grant_types: ['client_credentials'], scope: 'dist.cache dist.later' });
+  }, 120_000);
+
+  afterAll(() => topology.stopAll());
+
+  it('every worker of both instances answers, and each instance runs two workers', async () => {
+    expect(await statuses(topology.authA)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await statuses(topology.authB)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(topology.log('auth-a')).toMatch(/worker 1 of 2/);
+    expect(topology.log('auth-a')).toMatch(/worker 2 of 2/);
+  });
+
+  it('a client changed through instance A is refused at once by every worker of instance B', async () => {
+    expect(await statuses(topology.authB)).toEqual([200, 200, 200, 200, 200, 200]);
+    const patched = await topology.admin.call('PATCH', `/admin/clients/${m2m.client_id}`, { grant_types: ['authorization_code'], redirect_uris: ['https://rp.example/cb'] });
+    expect(patched.status).toBe(200);
+    expect(await statuses(topology.authB)).toEqual([400, 400, 400, 400, 400, 400]);
+    expect((await cc(topology.authB)).json.error).toBe('unauthorized_client');
+    expect((await topology.admin.call('PATCH', `/admin/clients/${m2m.client_id}`, { grant_types: ['client_credentials'] })).status).toBe(200);
+    expect(await statuses(topology.authB)).toEqual([200, 200, 200, 200, 200, 200]);
+  });
+
+  it('an API resource added through instance A is usable at once on instance B', async () => {
+    expect((await cc(topology.authB, 'dist.later')).json).toEqual({ error: 'invalid_scope', error_description: 'unknown scope: dist.later' });
+    await topology.admin.createResource({ name: 'Later', audience: 'https://later.example', scopes: ['dist.later'] });
+    expect(await statuses(topology.authB, 'dist.later')).toEqual([200, 200, 200, 200, 200, 200]);
+  });
+
+  it('a client deleted through instance A is invalid_client at once on instance B', async () => {
+    expect((await topology.admin.call('DELETE', `/admin/clients/${m2m.client_id}`)).status).toBe(204);
+    expect(await statuses(topology.authB)).toEqual([401, 401, 401, 401, 401, 401]);
+  });
+});

@@ -3,7 +3,7 @@
 const base = require('./test/jest.base');
 
 module.exports = {
-  testTimeout: 60000,
+  testTimeout: 120000,
   // PGlite's WebAssembly postgres leaves a 10 s interval timer armed after close(); without this the
   // run would sit idle for those 10 s after the last test.
   forceExit: true,

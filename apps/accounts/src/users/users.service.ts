@@ -9,9 +9,8 @@ import { BusReply, CreateUserError, CreateUserRequest, CreatedUser, OtpChannel, 
 import { UserEntity } from '@idp/domain';
 import { identifierCandidates, normaliseEmail, normaliseLogin, normalisePhone } from './identifiers';
 import { claimsFor } from './claims';
+import { MAX_PASSWORD_BYTES, PASSWORD_PROBLEMS, passwordProblem } from '../passwords/password-policy';
 
-/** bcrypt works on the first 72 bytes only; longer passwords would silently collide. */
-const MAX_PASSWORD_BYTES = 72;
 
 @Injectable()
 export class UsersService {
@@ -30,8 +29,8 @@ export class UsersService {
     const login = normaliseLogin(String(req.login ?? ''));
     if (!login) return fail('invalid_input', 'login: 3-64 letters, digits or . _ @ + -');
     const password = String(req.password ?? '');
-    if (password.length < 8) return fail('invalid_input', 'password: at least 8 characters');
-    if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) return fail('invalid_input', 'password: at most 72 bytes');
+    const weak = passwordProblem(password);
+    if (weak) return fail('invalid_input', PASSWORD_PROBLEMS[weak]);
     const email = req.email ? normaliseEmail(req.email) : null;
     if (req.email && !email) return fail('invalid_input', 'email: not a valid e-mail address');
     if (req.email_public && !normaliseEmail(req.email_public)) return fail('invalid_input', 'email_public: not a valid e-mail address');

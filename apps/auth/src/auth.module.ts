@@ -106,6 +106,8 @@ import { CertificateLoginService } from './certificate/certificate-login.service
 import { CertificateGrant } from './certificate/certificate.grant';
 import { TrustStoreService } from './certificate/trust-store.service';
 import { CertificateLogin1764300000000 } from './migrations/1764300000000-certificate-login';
+import { Cabinet1764200000000 } from './migrations/1764200000000-cabinet';
+import { ACCOUNT_CONTROLLERS, ACCOUNT_PROVIDERS } from './account';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -134,7 +136,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, CertificateLogin1764300000000, PartnerHints1764400000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000],
         }),
       ],
       controllers: [
@@ -172,6 +174,7 @@ export class AuthModule {
         AccountCertificatesController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
+        ...ACCOUNT_CONTROLLERS,
       ],
       providers: [
         ClientsService,
@@ -213,6 +216,7 @@ export class AuthModule {
         CertificateLoginService,
         SecondFactorGate,
         PartialFactorTokensService,
+        ...ACCOUNT_PROVIDERS,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

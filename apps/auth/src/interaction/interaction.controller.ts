@@ -47,6 +47,7 @@ export class InteractionController {
     if (interaction.state === 'profile') return this.flow.redirect(reply, interaction, '/profile');
     if (interaction.state === 'iin') return this.flow.redirect(reply, interaction, '/iin');
     if (interaction.state === 'second_factor') return this.flow.redirect(reply, interaction, '/second-factor');
+    if (interaction.state === 'password_change') return this.flow.redirect(reply, interaction, '/password');
     const base = await this.flow.pageBase(interaction, req);
     const hint = interaction.request.login_hint;
     // A hint that looks like a phone or an address also fills the code forms (Aitu pre-fills the phone).

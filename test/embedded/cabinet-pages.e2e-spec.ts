@@ -63,7 +63,7 @@ describe('the cabinet pages at /account', () => {
     const { browser, page } = await signInToCabinet(platform.base, 'aliya', 'aliya-password-1');
     const upload = async (type: string, data: Buffer, csrf = pageCsrf(page)) => {
       const { body, contentType } = multipart({ csrf }, { name: 'photo', filename: 'me', type, data });
-      return fetch(`${platform.base}/account/photo`, { method: 'POST', headers: { Cookie: browser.jar.header(`${platform.base}/account/photo`), 'Content-Type': contentType, 'Accept-Language': 'en' }, body, redirect: 'manual' });
+      return fetch(`${platform.base}/account/photo`, { method: 'POST', headers: { Cookie: browser.jar.header(`${platform.base}/account/photo`), 'Content-Type': contentType, 'Accept-Language': 'en' }, body: new Uint8Array(body), redirect: 'manual' });
     };
     expect((await upload('image/png', PNG, 'forged')).status).toBe(403);
     const html = await upload('image/png', Buffer.from('<html><script>alert(1)</script></html>'));

@@ -19,7 +19,7 @@ export async function api(base: string, browser: Browserless | null, method: str
   const res = await fetch(url, {
     method,
     headers: { ...(cookie ? { Cookie: cookie } : {}), ...(body !== undefined && !Buffer.isBuffer(body) ? { 'Content-Type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    body: body === undefined ? undefined : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
   });
   const text = await res.text();
   let json: any;

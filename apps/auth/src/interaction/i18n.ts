@@ -339,6 +339,9 @@ const en = {
   "account.err.deleteUnconfirmed": "Tick the box to confirm.",
   "account.err.reauth": "Sign in again (within 10 minutes) before deleting the account: /account/reauth",
   "account.err.notFound": "The account is not available.",
+  "scope.account": "Manage your account: profile, sign-in methods, password, sessions",
+  "scope.picture": "Your photo",
+  "scope.photo": "Your photo",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -657,6 +660,9 @@ const ru: Record<MessageKey, string> = {
   "account.err.deleteUnconfirmed": "Отметьте флажок для подтверждения.",
   "account.err.reauth": "Перед удалением войдите заново (не позже 10 минут): /account/reauth",
   "account.err.notFound": "Учётная запись недоступна.",
+  "scope.account": "Управление учётной записью: профиль, способы входа, пароль, сеансы",
+  "scope.picture": "Ваше фото",
+  "scope.photo": "Ваше фото",
 };
 
 const kk: Record<MessageKey, string> = {
@@ -973,6 +979,9 @@ const kk: Record<MessageKey, string> = {
   "account.err.deleteUnconfirmed": "Растау үшін белгіні қойыңыз.",
   "account.err.reauth": "Жою алдында қайта кіріңіз (10 минут ішінде): /account/reauth",
   "account.err.notFound": "Тіркелгі қолжетімсіз.",
+  "scope.account": "Тіркелгіні басқару: профиль, кіру әдістері, құпиясөз, сеанстар",
+  "scope.picture": "Сіздің фотоңыз",
+  "scope.photo": "Сіздің фотоңыз",
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, ru, kk };

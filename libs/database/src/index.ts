@@ -2,3 +2,4 @@ export * from './database.module';
 export * from './embedded-db';
 export * from './migrate';
 export * from './pglite.driver';
+export * from './check-constraint';

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { extendCheck } from '@idp/database';
 
 export class Cabinet1764200000000 implements MigrationInterface {
   name = 'Cabinet1764200000000';
@@ -8,10 +9,8 @@ export class Cabinet1764200000000 implements MigrationInterface {
     // identifier is the main contact.
     await q.query(`ALTER TABLE accounts.users ADD COLUMN locale text, ADD COLUMN login_methods text[], ADD COLUMN primary_identifier text`);
     // Codes that prove a phone or address the user adds in the cabinet.
-    await q.query(`ALTER TABLE accounts.otp_challenges DROP CONSTRAINT otp_challenges_purpose_check`);
-    await q.query(`
-      ALTER TABLE accounts.otp_challenges ADD CONSTRAINT otp_challenges_purpose_check
-        CHECK (purpose IN ('login', 'registration', 'recovery', '2fa', 'verification'))`);
+    // The live list is extended, so purposes that other migrations add survive in any order.
+    await extendCheck(q, 'accounts', 'otp_challenges', 'otp_challenges_purpose_check', 'purpose', (purposes) => [...new Set([...purposes, 'verification'])]);
     // Which account a verification code was sent for (a code proves the destination, not the account).
     await q.query(`ALTER TABLE accounts.otp_challenges ADD COLUMN user_id uuid`);
     await q.query(`
@@ -51,8 +50,7 @@ export class Cabinet1764200000000 implements MigrationInterface {
     await q.query(`DROP TABLE accounts.user_photos`);
     await q.query(`ALTER TABLE accounts.otp_challenges DROP COLUMN user_id`);
     await q.query(`DELETE FROM accounts.otp_challenges WHERE purpose = 'verification'`);
-    await q.query(`ALTER TABLE accounts.otp_challenges DROP CONSTRAINT otp_challenges_purpose_check`);
-    await q.query(`ALTER TABLE accounts.otp_challenges ADD CONSTRAINT otp_challenges_purpose_check CHECK (purpose IN ('login', 'registration', 'recovery', '2fa'))`);
+    await extendCheck(q, 'accounts', 'otp_challenges', 'otp_challenges_purpose_check', 'purpose', (purposes) => purposes.filter((p) => p !== 'verification'));
     await q.query(`ALTER TABLE accounts.users DROP COLUMN locale, DROP COLUMN login_methods, DROP COLUMN primary_identifier`);
   }
 }

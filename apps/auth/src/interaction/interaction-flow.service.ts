@@ -84,7 +84,8 @@ export class InteractionFlow {
 
   /**
    * The user is known: the SSO session starts with how the user got in (RFC 8176 amr), then a new
-   * account gives its name, then consent or straight back to the client.
+   * account gives its name (or an account an administrator marked sets a new password), then
+   * consent or straight back to the client.
    */
   async establish(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
     const session = await this.sessions.start(reply, userId, amr);

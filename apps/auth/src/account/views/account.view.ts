@@ -41,6 +41,7 @@ function nav(l: Locale): string {
     ['#methods', 'account.methods'],
     ['#password', 'account.password'],
     ['/account/two-factor', 'account.twoFactor'],
+    ['/account/certificates', 'certs.title'],
     ['#sessions', 'account.sessions'],
     ['#apps', 'account.apps'],
     ['#security', 'account.security'],

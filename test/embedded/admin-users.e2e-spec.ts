@@ -59,11 +59,14 @@ describe('admin user management: search, lock, password change flag, ending sess
     expect((await signIn('saltanat')).tokens).toBeDefined();
   });
 
-  it('sets password_change_required, which the profile claims carry', async () => {
+  it('sets password_change_required, which the profile claims carry and the next sign-in enforces', async () => {
+    const { tokens } = await signIn('samat');
     const res = await platform.admin.call('PATCH', `/admin/users/${ids.samat}`, { password_change_required: true });
     expect(res.json.password_change_required).toBe(true);
-    const { tokens } = await signIn('samat');
     expect(await client.userinfo(tokens!)).toMatchObject({ password_change_required: true });
+    const next = await signIn('samat');
+    expect(next.tokens).toBeUndefined();
+    expect(next.out.url).toMatch(/\/interaction\/[^/]+\/password$/);
   });
 
   it('ends all sessions of a user on demand', async () => {

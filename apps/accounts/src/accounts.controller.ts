@@ -26,8 +26,11 @@ export class AccountsController {
 
   @MessagePattern(AccountsSubjects.passwordVerify)
   async verifyPassword(@Payload() req: VerifyPasswordRequest) {
-    const sub = await this.users.verifyPassword(req.login, req.password);
-    return sub ? ok({ sub }) : fail('invalid_credentials', 'login or password is wrong');
+    const result = await this.users.verifyPassword(req.login, req.password, req.context ?? {});
+    if ('sub' in result) return ok({ sub: result.sub });
+    return result.error === 'method_disabled'
+      ? fail('method_disabled', 'the owner has switched password sign-in off')
+      : fail('invalid_credentials', 'login or password is wrong');
   }
 
   @MessagePattern(AccountsSubjects.claimsGet)

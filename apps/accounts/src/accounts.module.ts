@@ -13,13 +13,19 @@ import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
 import { SecondFactorController } from './second-factor/second-factor.controller';
 import { SecondFactorService } from './second-factor/second-factor.service';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { AccountController } from './profile/account.controller';
+import { AccountService } from './profile/account.service';
+import { PhotoService } from './profile/photo.service';
+import { RecoveryService } from './recovery/recovery.service';
 
 /** Users, identifiers, credentials and one-time codes. Reached only over the bus. */
 @Module({
   imports: [
     DatabaseModule.forApp({ schema: 'accounts', entities: [UserEntity], migrations: ACCOUNTS_MIGRATIONS }),
   ],
-  controllers: [AccountsController, CertificatesController, SecondFactorController],
-  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService, SecondFactorService],
+  controllers: [AccountsController, CertificatesController, SecondFactorController, AccountController, AuditController],
+  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService, SecondFactorService, AuditService, AccountService, PhotoService, RecoveryService],
 })
 export class AccountsModule {}

@@ -109,6 +109,8 @@ import { rateLimitProviders } from './rate-limit/rate-limit.providers';
 import { AdminAudit1764500000000 } from './migrations/1764500000000-admin-audit';
 import { AdminAuditController } from './admin-audit/admin-audit.controller';
 import { AdminAuditService } from './admin-audit/admin-audit.service';
+import { Cabinet1764200000000 } from './migrations/1764200000000-cabinet';
+import { ACCOUNT_CONTROLLERS, ACCOUNT_PROVIDERS } from './account';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -137,7 +139,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000],
         }),
       ],
       controllers: [
@@ -176,6 +178,7 @@ export class AuthModule {
         AdminAuditController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
+        ...ACCOUNT_CONTROLLERS,
       ],
       providers: [
         ClientsService,
@@ -218,6 +221,7 @@ export class AuthModule {
         ...rateLimitProviders,
         AdminAuditService,
         cacheInvalidationProvider,
+        ...ACCOUNT_PROVIDERS,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

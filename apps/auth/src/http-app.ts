@@ -11,6 +11,7 @@ import { ClientsService } from './oidc/clients/clients.service';
 import { registerCors } from './ops/cors';
 import { registerSecurityHeaders } from './ops/security-headers';
 import { registerGracefulShutdown } from './ops/graceful-shutdown';
+import { registerUploadParsers } from './account/upload-parsers';
 
 /**
  * Builds the HTTP application around a root module (the auth app alone, or the embedded
@@ -32,6 +33,7 @@ export async function createHttpApp(root: Type<unknown> | ReturnType<typeof Obje
   registerCors(fastify, app.get(ClientsService));
   registerSecurityHeaders(fastify, config.issuer);
   registerGracefulShutdown(fastify);
+  registerUploadParsers(fastify);
   return app;
 }
 

@@ -249,7 +249,7 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     busTimeoutMs: int(env, 'BUS_TIMEOUT_MS', 3000, 100),
     outboundAllowPrivate: flag(env, 'OUTBOUND_ALLOW_PRIVATE', false),
     trustProxy: flag(env, 'TRUST_PROXY', false),
-    bcryptCost: int(env, 'BCRYPT_COST', 10, 4),
+    bcryptCost: int(env, 'BCRYPT_COST', 11, 4),
     passwordThrottle: {
       perIdentifier: int(env, 'PASSWORD_FAILURES_PER_IDENTIFIER', 10, 1),
       perIp: int(env, 'PASSWORD_FAILURES_PER_IP', 100, 1),

@@ -53,8 +53,11 @@ export interface CreatedUser {
 export interface VerifyPasswordRequest {
   login: string;
   password: string;
+  /** Where the attempt came from: a failed attempt on an existing account goes to its audit trail. */
+  context?: { ip?: string; user_agent?: string; client_id?: string };
 }
-export type VerifyPasswordError = 'invalid_credentials';
+/** method_disabled: the password was right, but the user has switched password sign-in off. */
+export type VerifyPasswordError = 'invalid_credentials' | 'method_disabled';
 
 export interface ClaimsRequest {
   sub: string;
@@ -71,7 +74,7 @@ export interface UpdateProfileRequest {
 export type UpdateProfileError = 'not_found' | 'invalid_input';
 
 export type OtpChannel = 'sms' | 'email';
-export type OtpPurpose = 'login' | 'registration' | 'recovery' | '2fa';
+export type OtpPurpose = 'login' | 'registration' | 'recovery' | '2fa' | 'verification';
 export type MessageLocale = 'ru' | 'en' | 'kk';
 
 export interface OtpSendRequest {
@@ -117,8 +120,11 @@ export interface OtpVerified {
   created: boolean;
 }
 
-/** wrong_code leaves attempts; attempts_exhausted and expired need a new code. */
-export type OtpVerifyError = 'wrong_code' | 'attempts_exhausted' | 'expired' | 'locked';
+/**
+ * wrong_code leaves attempts; attempts_exhausted and expired need a new code; method_disabled: the
+ * account's owner has switched sign-in by this kind of code off.
+ */
+export type OtpVerifyError = 'wrong_code' | 'attempts_exhausted' | 'expired' | 'locked' | 'method_disabled';
 export interface OtpVerifyDetails {
   attemptsLeft: number;
 }

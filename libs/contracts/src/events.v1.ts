@@ -14,6 +14,13 @@ export interface DomainEvents {
   'session.ended': { sid: string; sub: string; reason: string };
   'user.2fa_enabled': { sub: string; method: 'totp' | 'sms' };
   'user.2fa_disabled': { sub: string; reason: 'user' };
+  'user.password_changed': { sub: string; via: 'cabinet' | 'recovery' | 'forced' };
+  'user.recovery_requested': { sub: string; channel: 'sms' | 'email' };
+  'user.deleted': { sub: string };
+  'user.profile_updated': { sub: string; fields: string[] };
+  'user.identifier_added': { sub: string; channel: 'sms' | 'email' };
+  'user.identifier_removed': { sub: string; channel: 'sms' | 'email' };
+  'user.login_methods_changed': { sub: string; methods: string[] };
 }
 
 export type DomainEventType = keyof DomainEvents;

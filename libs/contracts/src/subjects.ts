@@ -70,6 +70,7 @@ import {
   TotpConfirmed,
   TotpEnrolment,
 } from './second-factor.v1';
+import * as A from './account.v1';
 import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentRecord, ConsentRevokeError, ConsentSubjects } from './consent.v1';
 import { ConsentTouchRequest, TrustedPhoneConsumeError, TrustedPhoneConsumeRequest, TrustedPhoneIssueRequest, TrustedPhoneSecret } from './consent.v1';
 
@@ -115,6 +116,23 @@ export interface Contracts {
   [SecondFactorSubjects.deviceCheck]: Contract<DeviceCheckRequest, { valid: boolean }>;
   [SecondFactorSubjects.deviceList]: Contract<SecondFactorSubject, RememberedDevice[]>;
   [SecondFactorSubjects.deviceRevoke]: Contract<DeviceRevokeRequest, { revoked: number }>;
+  [A.AccountSubjects.accountGet]: Contract<A.AccountRef, A.AccountView, 'not_found'>;
+  [A.AccountSubjects.accountUpdate]: Contract<A.AccountUpdateRequest, A.AccountView, A.AccountError>;
+  [A.AccountSubjects.loginChange]: Contract<A.LoginChangeRequest, A.AccountView, A.LoginChangeError>;
+  [A.AccountSubjects.methodsSet]: Contract<A.MethodsSetRequest, A.AccountView, A.MethodsSetError>;
+  [A.AccountSubjects.accountDelete]: Contract<A.AccountDeleteRequest, { sub: string }, A.AccountDeleteError>;
+  [A.AccountSubjects.passwordChange]: Contract<A.PasswordChangeRequest, { sub: string; password_updated_at: string }, A.PasswordChangeError>;
+  [A.AccountSubjects.identifierAdd]: Contract<A.IdentifierAddRequest, A.OtpChallenge, A.IdentifierAddError, A.OtpSendDetails>;
+  [A.AccountSubjects.identifierConfirm]: Contract<A.IdentifierConfirmRequest, A.AccountView, A.IdentifierConfirmError, A.OtpVerifyDetails>;
+  [A.AccountSubjects.identifierRemove]: Contract<A.IdentifierRemoveRequest, A.AccountView, A.IdentifierRemoveError>;
+  [A.AccountSubjects.identifierPrimary]: Contract<A.IdentifierPrimaryRequest, A.AccountView, A.IdentifierPrimaryError>;
+  [A.AccountSubjects.photoPut]: Contract<A.PhotoPutRequest, { stored: boolean }, A.PhotoPutError>;
+  [A.AccountSubjects.photoGet]: Contract<A.PhotoGetRequest, A.PhotoPart, A.PhotoGetError>;
+  [A.AccountSubjects.photoDelete]: Contract<A.AccountRef, A.AccountView, 'not_found'>;
+  [A.AccountSubjects.recoveryStart]: Contract<A.RecoveryStartRequest, A.OtpChallenge, A.RecoveryStartError, A.OtpSendDetails>;
+  [A.AccountSubjects.recoveryFinish]: Contract<A.RecoveryFinishRequest, { sub: string }, A.RecoveryFinishError, A.OtpVerifyDetails>;
+  [A.AccountSubjects.auditRecord]: Contract<A.AuditRecordRequest, { recorded: boolean }>;
+  [A.AccountSubjects.auditList]: Contract<A.AuditListRequest, A.AuditEntry[]>;
 }
 
 export type Subject = keyof Contracts;

@@ -3,3 +3,4 @@ export * from './embedded-db';
 export * from './migrate';
 export * from './pglite.driver';
 export * from './database-errors';
+export * from './check-constraint';

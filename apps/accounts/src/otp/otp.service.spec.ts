@@ -8,6 +8,7 @@ import { ManualClock } from '../clock/clock';
 import { DeliveryService } from '../delivery/delivery.service';
 import { OutgoingMessage } from '../delivery/message-sender';
 import { ACCOUNTS_MIGRATIONS } from '../migrations';
+import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../users/users.service';
 import { OtpService } from './otp.service';
 
@@ -51,7 +52,7 @@ describe('OtpService', () => {
     clock = new ManualClock();
     sent = [];
     const delivery = { deliver: (m: OutgoingMessage) => sent.push(m) } as unknown as DeliveryService;
-    users = new UsersService(db.getRepository(UserEntity), config, new InProcessEventPublisher());
+    users = new UsersService(db.getRepository(UserEntity), config, new AuditService(db, new InProcessEventPublisher()));
     otp = new OtpService(db, config, clock, delivery, users);
   });
 

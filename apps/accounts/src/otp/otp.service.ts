@@ -51,7 +51,12 @@ export class OtpService {
     this.hasher = new CodeHasher(config.keyEncryptionKey);
   }
 
-  async send(req: OtpSendRequest): Promise<BusReply<OtpChallenge, OtpSendError, OtpSendDetails>> {
+  /**
+   * deliver=false stores the challenge and applies every rule but sends nothing (recovery for an
+   * identifier no account has: the answer must not differ). userId binds a verification code to
+   * the account that asked for it.
+   */
+  async send(req: OtpSendRequest, opts: { deliver?: boolean; userId?: string } = {}): Promise<BusReply<OtpChallenge, OtpSendError, OtpSendDetails>> {
     const channel = req.channel === 'email' ? 'email' : 'sms';
     const destination = normaliseDestination(channel, String(req.destination ?? ''), this.config.phoneRegion);
     if (!destination) return fail('invalid_destination', channel === 'sms' ? 'not a valid phone number' : 'not a valid e-mail address');
@@ -70,16 +75,16 @@ export class OtpService {
       // Only the newest code for a destination and purpose works.
       await tx.query(`UPDATE accounts.otp_challenges SET consumed_at = $3 WHERE destination = $1 AND purpose = $2 AND consumed_at IS NULL`, [destination, purpose, now]);
       await tx.query(
-        `INSERT INTO accounts.otp_challenges (id, channel, destination, purpose, code_hash, ip, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, channel, destination, purpose, this.hasher.hash(id, code), ip, now, new Date(now.getTime() + rules.ttl * 1000)],
+        `INSERT INTO accounts.otp_challenges (id, channel, destination, purpose, code_hash, ip, created_at, expires_at, user_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [id, channel, destination, purpose, this.hasher.hash(id, code), ip, now, new Date(now.getTime() + rules.ttl * 1000), opts.userId ?? null],
       );
       return null;
     });
     if (refused) return fail(refused.code, refused.message, { retryAfter: refused.retryAfter });
 
     const locale = req.locale === 'en' ? 'en' : 'ru';
-    this.delivery.deliver({ channel, to: destination, purpose, code, subject: codeSubject(locale), text: codeText(locale, purpose, code, rules.ttl) });
+    if (opts.deliver !== false) this.delivery.deliver({ channel, to: destination, purpose, code, subject: codeSubject(locale), text: codeText(locale, purpose, code, rules.ttl) });
     if (Math.random() < 0.02) await this.sweep(now);
     return ok({ challengeId: id, channel, destination, expiresIn: rules.ttl, resendIn: rules.resendInterval });
   }
@@ -91,11 +96,11 @@ export class OtpService {
     const max = this.config.otp.maxAttempts;
     // The attempt is counted before the code is compared, in one conditional statement: however
     // many checks run at once, no more than maxAttempts of them ever get to compare.
-    const reserved = rowsOf<{ code_hash: string; attempts: number; channel: OtpVerified['channel']; destination: string; purpose: OtpVerified['purpose'] }>(
+    const reserved = rowsOf<{ code_hash: string; attempts: number; channel: OtpVerified['channel']; destination: string; purpose: OtpVerified['purpose']; user_id: string | null }>(
       await this.db.query(
         `UPDATE accounts.otp_challenges SET attempts = attempts + 1
           WHERE id = $1 AND consumed_at IS NULL AND expires_at > $2 AND attempts < $3
-          RETURNING code_hash, attempts, channel, destination, purpose`,
+          RETURNING code_hash, attempts, channel, destination, purpose, user_id`,
         [id, now, max],
       ),
     )[0];
@@ -112,10 +117,16 @@ export class OtpService {
     if (!consumed.length) return fail('expired', 'the code was already used');
 
     const { channel, destination, purpose } = reserved;
-    const account = purpose === 'login' || purpose === 'registration'
+    const signIn = purpose === 'login' || purpose === 'registration';
+    const account = signIn
       ? await this.users.signInWithIdentifier(channel, destination)
-      : { sub: (await this.users.ownerOf(channel, destination)) ?? '', created: false };
+      : purpose === 'verification'
+        ? { sub: reserved.user_id ?? '', created: false }
+        : { sub: (await this.users.ownerOf(channel, destination)) ?? '', created: false };
     if (account.sub && (await this.users.isLocked(account.sub))) return fail('locked', 'the account is locked');
+    if (signIn && !account.created && !(await this.users.methodAllowed(account.sub, channel === 'sms' ? 'phone_otp' : 'email_otp'))) {
+      return fail('method_disabled', 'the owner has switched this sign-in method off');
+    }
     return ok({ channel, destination, purpose, ...account });
   }
 

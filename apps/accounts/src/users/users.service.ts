@@ -1,17 +1,16 @@
-import { EventPublisher } from '@idp/bus';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as bcrypt from 'bcrypt';
 import { FindOptionsWhere, QueryFailedError, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
-import { BusReply, CreateUserError, CreateUserRequest, CreatedUser, OtpChannel, UpdateProfileError, UpdateProfileRequest, fail, ok, UserAdminUpdateError, UserAdminUpdateRequest, UserSearchRequest, UserSummary } from '@idp/contracts';
+import { AuditContext, BusReply, CreateUserError, UserLoginMethod, VerifyPasswordError, CreateUserRequest, CreatedUser, OtpChannel, UpdateProfileError, UpdateProfileRequest, fail, ok, UserAdminUpdateError, UserAdminUpdateRequest, UserSearchRequest, UserSummary } from '@idp/contracts';
 import { UserEntity } from '@idp/domain';
 import { identifierCandidates, normaliseEmail, normaliseLogin, normalisePhone } from './identifiers';
 import { claimsFor } from './claims';
+import { AuditService } from '../audit/audit.service';
+import { MAX_PASSWORD_BYTES, PASSWORD_PROBLEMS, passwordProblem } from '../passwords/password-policy';
 
-/** bcrypt works on the first 72 bytes only; longer passwords would silently collide. */
-const MAX_PASSWORD_BYTES = 72;
 
 @Injectable()
 export class UsersService {
@@ -21,7 +20,7 @@ export class UsersService {
   constructor(
     @InjectRepository(UserEntity, 'accounts') private readonly users: Repository<UserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly events: EventPublisher,
+    private readonly audit: AuditService,
   ) {
     this.decoyHash = bcrypt.hash('decoy-password-for-unknown-logins', config.bcryptCost);
   }
@@ -30,8 +29,8 @@ export class UsersService {
     const login = normaliseLogin(String(req.login ?? ''));
     if (!login) return fail('invalid_input', 'login: 3-64 letters, digits or . _ @ + -');
     const password = String(req.password ?? '');
-    if (password.length < 8) return fail('invalid_input', 'password: at least 8 characters');
-    if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) return fail('invalid_input', 'password: at most 72 bytes');
+    const weak = passwordProblem(password);
+    if (weak) return fail('invalid_input', PASSWORD_PROBLEMS[weak]);
     const email = req.email ? normaliseEmail(req.email) : null;
     if (req.email && !email) return fail('invalid_input', 'email: not a valid e-mail address');
     if (req.email_public && !normaliseEmail(req.email_public)) return fail('invalid_input', 'email_public: not a valid e-mail address');
@@ -65,12 +64,15 @@ export class UsersService {
       if (taken) return fail(taken, `${taken.replace('_taken', '')} is already registered`);
       throw err;
     }
-    this.events.publish('user.registered', { sub: user.id, method: req.verified ? 'admin' : 'password' });
+    await this.audit.event('user.registered', { sub: user.id, method: req.verified ? 'admin' : 'password' });
     return ok(this.view(user));
   }
 
-  /** The identifier may be a login, an e-mail address or a phone number; a login match wins. */
-  async verifyPassword(rawLogin: string, password: string): Promise<string | null> {
+  /**
+   * The identifier may be a login, an e-mail address or a phone number; a login match wins. A
+   * wrong password for an existing account goes to that account's audit trail.
+   */
+  async verifyPassword(rawLogin: string, password: string, context: AuditContext = {}): Promise<{ sub: string } | { error: VerifyPasswordError }> {
     const { login, email, phone } = identifierCandidates(String(rawLogin ?? ''), this.config.phoneRegion);
     const where: FindOptionsWhere<UserEntity>[] = [];
     if (login) where.push({ login });
@@ -80,7 +82,18 @@ export class UsersService {
     const user = found.find((u) => u.login === login) ?? found.find((u) => u.email === email) ?? found.find((u) => u.phone === phone);
     const hash = user?.passwordHash ?? (await this.decoyHash);
     const matches = Buffer.byteLength(String(password ?? '')) <= MAX_PASSWORD_BYTES && (await bcrypt.compare(String(password ?? ''), hash));
-    return user?.passwordHash && matches && !user.lockedAt ? user.id : null;
+    if (!user?.passwordHash || !matches || user.lockedAt || user.deletedAt) {
+      if (user && !user.deletedAt) await this.audit.record('user.login_failed', user.id, context, { reason: user.lockedAt && matches ? 'locked' : 'invalid_credentials' });
+      return { error: 'invalid_credentials' };
+    }
+    if (!allows(user, 'password')) return { error: 'method_disabled' };
+    return { sub: user.id };
+  }
+
+  /** Whether the user keeps this sign-in method on (all are on until the user says otherwise). */
+  async methodAllowed(sub: string, method: UserLoginMethod): Promise<boolean> {
+    const user = await this.users.findOne({ where: { id: sub }, select: { id: true, loginMethods: true } });
+    return !!user && allows(user, method);
   }
 
   async isLocked(sub: string): Promise<boolean> {
@@ -116,7 +129,7 @@ export class UsersService {
     if (typeof req.locked === 'boolean') user.lockedAt = req.locked ? (user.lockedAt ?? new Date()) : null;
     if (typeof req.password_change_required === 'boolean') user.passwordChangeRequired = req.password_change_required;
     await this.users.save(user);
-    if (wasLocked !== !!user.lockedAt) this.events.publish(user.lockedAt ? 'user.locked' : 'user.unlocked', { sub: user.id });
+    if (wasLocked !== !!user.lockedAt) await this.audit.event(user.lockedAt ? 'user.locked' : 'user.unlocked', { sub: user.id });
     return ok(this.summary(user));
   }
 
@@ -143,7 +156,7 @@ export class UsersService {
           await tx.query(`INSERT INTO accounts.users (id, login, ${column}, ${column}_verified) VALUES ($1, $2, $3, true)`, [id, generatedLogin(), destination]);
           return { sub: id, created: true };
         });
-        if (outcome.created) this.events.publish('user.registered', { sub: outcome.sub, method: 'otp' });
+        if (outcome.created) await this.audit.event('user.registered', { sub: outcome.sub, method: 'otp' });
         return outcome;
       } catch (err) {
         // Two first sign-ins with the same identifier at once: the loser finds the winner's account.
@@ -198,6 +211,10 @@ export class UsersService {
       created_at: (user.createdAt ?? new Date()).toISOString(),
     };
   }
+}
+
+export function allows(user: Pick<UserEntity, 'loginMethods'>, method: UserLoginMethod): boolean {
+  return !user.loginMethods || user.loginMethods.includes(method);
 }
 
 /** Accounts created from a phone or an e-mail get a login nobody chose; the person may change it later. */

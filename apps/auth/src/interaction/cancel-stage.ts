@@ -12,6 +12,7 @@ const STAGES = {
   consent: 'consent',
   iin: 'iin',
   second_factor: 'second_factor',
+  password_change: 'password_change',
 } as const satisfies Record<Exclude<InteractionState, 'completed' | 'aborted'>, string>;
 
 export type LiveState = keyof typeof STAGES;

@@ -1,4 +1,5 @@
-import { LOCALES, pickLocale, t } from './i18n';
+import { LOCALES, MessageKey, pickLocale, t } from './i18n';
+import { USER_SCOPES } from '../oidc/resources.service';
 
 describe('pickLocale', () => {
   it('prefers ui_locales, then Accept-Language by q, then Russian', () => {
@@ -13,5 +14,11 @@ describe('pickLocale', () => {
 
   it('fills placeholders in every language', () => {
     for (const l of LOCALES) expect(t(l, 'consent.title', { client: 'Acme' })).toContain('Acme');
+  });
+});
+
+describe('page strings', () => {
+  it('describes every user scope in every language (the consent page must not fail on one)', () => {
+    for (const l of LOCALES) for (const scope of USER_SCOPES) expect(t(l, `scope.${scope}` as MessageKey)).toMatch(/\S/);
   });
 });

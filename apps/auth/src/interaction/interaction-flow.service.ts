@@ -1,4 +1,6 @@
-import { EventPublisher } from '@idp/bus';
+import { BusClient, EventPublisher } from '@idp/bus';
+import { AccountSubjects } from '@idp/contracts';
+import { AuditTrailService } from '../account/audit-trail.service';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InteractionEntity } from '@idp/domain';
@@ -36,6 +38,8 @@ export class InteractionFlow {
     private readonly events: EventPublisher,
     private readonly iinStep: IinStep,
     private readonly secondFactor: SecondFactorGate,
+    private readonly bus: BusClient,
+    private readonly audit: AuditTrailService,
   ) {}
 
   /** The interaction, if it is live and this browser's; on a POST also the CSRF token must match. */
@@ -80,17 +84,26 @@ export class InteractionFlow {
 
   /**
    * The user is known: the SSO session starts with how the user got in (RFC 8176 amr), then a new
-   * account gives its name, then consent or straight back to the client.
+   * account gives its name (or an account an administrator marked sets a new password), then
+   * consent or straight back to the client.
    */
   async establish(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
     const session = await this.sessions.start(reply, userId, amr);
     this.events.publish('user.login_succeeded', { sub: userId, client_id: interaction.clientId, amr });
+    await this.audit.record('user.login_succeeded', userId, { ip: req.ip, user_agent: String(req.headers['user-agent'] ?? '').slice(0, 400) || undefined, client_id: interaction.clientId }, { amr });
     const user = { userId, sessionId: session.id, authTime: session.authTime, amr, otp: null };
-    if (askProfile) {
-      const moved = await this.interactions.transition(interaction, 'profile', user);
+    const next = askProfile ? 'profile' : (await this.passwordChangeRequired(userId)) ? 'password_change' : null;
+    if (next) {
+      const moved = await this.interactions.transition(interaction, next, user);
       return moved ? this.redirect(reply, interaction) : this.expired(req, reply);
     }
     return this.proceed(Object.assign(interaction, user), req, reply, user);
+  }
+
+  /** An administrator asked this account for a new password (the forced step comes before consent). */
+  private async passwordChangeRequired(userId: string): Promise<boolean> {
+    const account = await this.bus.request(AccountSubjects.accountGet, { sub: userId });
+    return account.ok && account.value.password_change_required;
   }
 
   /** The user is known: the IIN step if the request needs it, consent if the client needs it, otherwise the code (or the device's approval). */

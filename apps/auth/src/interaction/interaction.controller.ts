@@ -47,6 +47,7 @@ export class InteractionController {
     if (interaction.state === 'profile') return this.flow.redirect(reply, interaction, '/profile');
     if (interaction.state === 'iin') return this.flow.redirect(reply, interaction, '/iin');
     if (interaction.state === 'second_factor') return this.flow.redirect(reply, interaction, '/second-factor');
+    if (interaction.state === 'password_change') return this.flow.redirect(reply, interaction, '/password');
     const base = await this.flow.pageBase(interaction, req);
     const hint = interaction.request.login_hint;
     // A hint that looks like a phone or an address also fills the code forms (Aitu pre-fills the phone).
@@ -77,7 +78,11 @@ export class InteractionController {
       void reply.header('Retry-After', String(wait));
       return this.flow.html(reply, renderLogin({ ...base, methods, login: str(form.username), error: t(base.locale, 'login.tooMany', { seconds: String(wait) }) }), 429);
     }
-    const reply_ = await this.bus.request(AccountsSubjects.passwordVerify, { login: str(form.username), password: str(form.password) });
+    const context = { ip: req.ip, user_agent: String(req.headers['user-agent'] ?? '').slice(0, 400) || undefined, client_id: interaction.clientId };
+    const reply_ = await this.bus.request(AccountsSubjects.passwordVerify, { login: str(form.username), password: str(form.password), context });
+    if (!reply_.ok && reply_.code === 'method_disabled') {
+      return this.flow.html(reply, renderLogin({ ...base, methods, login: str(form.username), error: t(base.locale, 'login.methodDisabled') }), 403);
+    }
     if (!reply_.ok) {
       await this.throttle.failed(str(form.username), req.ip);
       await this.interactions.recordError(interaction, 'invalid_credentials');

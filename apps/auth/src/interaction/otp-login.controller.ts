@@ -25,6 +25,7 @@ const VERIFY_ERRORS = {
   attempts_exhausted: (l) => t(l, 'otp.exhausted'),
   expired: (l) => t(l, 'otp.expired'),
   locked: (l) => t(l, 'login.locked'),
+  method_disabled: (l) => t(l, 'login.methodDisabled'),
 } satisfies Record<OtpVerifyError, (l: Locale, v: Vars) => string>;
 
 const PROFILE_ERRORS = {

@@ -45,6 +45,8 @@ export class SessionsService {
       authTime: now,
       amr,
       expiresAt: new Date(now.getTime() + this.config.ttl.session * 1000),
+      userAgent: String(reply.request?.headers['user-agent'] ?? '').slice(0, 400) || null,
+      ip: reply.request?.ip ?? null,
     });
     await this.sessions.insert(session);
     void reply.setCookie(SESSION_COOKIE, token, {

@@ -73,6 +73,18 @@ export class UserEntity {
   @Column({ type: 'text', nullable: true })
   iin: string | null;
 
+  /** The user's page language (ru, en, kk), or null to follow the browser. */
+  @Column({ type: 'text', nullable: true })
+  locale: string | null;
+
+  /** Sign-in methods the user keeps on (password, phone_otp, email_otp); null means all of them. */
+  @Column({ name: 'login_methods', type: 'text', array: true, nullable: true })
+  loginMethods: string[] | null;
+
+  /** The main contact: 'phone' or 'email', or null for whichever exists. */
+  @Column({ name: 'primary_identifier', type: 'text', nullable: true })
+  primaryIdentifier: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

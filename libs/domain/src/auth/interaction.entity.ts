@@ -5,9 +5,10 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
  * login -> [otp -> [profile ->]] consent -> completed, or aborted (denied, or failed) at any step.
  * otp: a one-time code was sent and is awaited; profile: an account just created from a phone or
  * e-mail is asked for a name. second_factor: the first factor passed and the account (or the
- * client) needs a second one, or its enrolment, before the session starts.
+ * client) needs a second one, or its enrolment, before the session starts; password_change: an
+ * administrator requires a new password first.
  */
-export type InteractionState = 'login' | 'otp' | 'profile' | 'consent' | 'completed' | 'aborted'
+export type InteractionState = 'login' | 'otp' | 'profile' | 'password_change' | 'consent' | 'completed' | 'aborted'
   /** The account's IIN is confirmed (set from the client's signed IIN) or typed in. */
   | 'iin'
   | 'second_factor';

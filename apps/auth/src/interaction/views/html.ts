@@ -60,6 +60,11 @@ table.certs td,table.certs th{border-top:1px solid #e6eaf0;padding:6px;text-alig
 table.certs .dates{white-space:nowrap}
 table.certs code{word-break:break-all}
 table.certs button{margin-top:0}
+button.danger{background:#b42318}
+table:not(.certs){width:100%;border-collapse:collapse;font-size:.9rem;margin-top:8px}
+table:not(.certs) th,table:not(.certs) td{padding:6px 8px;text-align:left;vertical-align:top;border-bottom:1px solid #e6eaf0}
+select,input[type=date]{padding:9px 10px;border:1px solid #c8d0da;border-radius:8px;font-size:1rem}
+td form button{margin-top:0}
 `;
 
 /** The way out of any interaction step: back to the client with access_denied and where the user stopped. */

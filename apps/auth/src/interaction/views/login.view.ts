@@ -10,6 +10,8 @@ export interface LoginView {
   failed?: boolean;
   /** A message above the password form (e.g. too many attempts). */
   error?: string;
+  /** Good news above the forms (the password was reset). */
+  notice?: string;
   /** Which ways in the client allows (its allowed_login_methods). */
   methods: { password: boolean; phone: boolean; email: boolean; certificate?: boolean };
   /** Values and errors of the one-time code forms. */
@@ -32,7 +34,8 @@ ${csrfField(v.csrf)}
 <label for="password">${esc(t(l, 'login.password'))}</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required ${v.login ? 'autofocus' : ''}>
 <button type="submit">${esc(t(l, 'login.submit'))}</button>
-</form>`
+</form>
+<p class="muted"><a href="/interaction/${id}/recovery" id="forgot-password">${esc(t(l, 'login.forgot'))}</a></p>`
     : '';
   const phone = v.methods.phone
     ? `${otpError('sms')}<form method="post" action="/interaction/${id}/otp/phone">
@@ -56,6 +59,7 @@ ${csrfField(v.csrf)}
     t(l, 'login.title'),
     `<h1>${esc(t(l, 'login.title'))}</h1>
 <p class="sub">${esc(t(l, 'login.subtitle', { client: v.clientName }))}</p>
+${v.notice ? `<p class="notice" role="status">${esc(v.notice)}</p>` : ''}
 ${password}
 ${codes}
 ${v.methods.certificate ? `${password || codes ? `<h2>${esc(t(l, 'cert.or'))}</h2>` : ''}<p><a class="button" id="certificate-login" href="/interaction/${id}/certificate">${esc(t(l, 'cert.signIn'))}</a></p>` : ''}

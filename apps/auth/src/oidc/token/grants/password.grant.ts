@@ -49,7 +49,7 @@ export class PasswordGrant implements GrantHandler {
       err.headers['Retry-After'] = String(wait);
       throw err;
     }
-    const verified = await this.bus.request(AccountsSubjects.passwordVerify, { login: params.username, password: params.password });
+    const verified = await this.bus.request(AccountsSubjects.passwordVerify, { login: params.username, password: params.password, context: { ip, client_id: client.clientId } });
     if (!verified.ok) {
       await this.throttle.failed(params.username, ip);
       throw new InvalidGrant('the username or password is wrong');

@@ -18,6 +18,20 @@ function view(r: ApiResourceEntity, secret?: string) {
   };
 }
 
+/** What is wrong with a `POST /admin/resources` body, by field (the command line's import checks with it too). */
+export function resourceProblems(input: Record<string, unknown>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (typeof input.name !== 'string' || !input.name.trim()) errors.name = 'is required';
+  if (typeof input.audience !== 'string' || !input.audience.trim() || input.audience.length > 500) errors.audience = 'is required (a URI or name, at most 500 characters)';
+  const scopes = input.scopes;
+  if (!Array.isArray(scopes) || !scopes.length || scopes.some((s) => typeof s !== 'string' || !SCOPE.test(s))) {
+    errors.scopes = 'must be a non-empty array of scope tokens';
+  } else if (scopes.some((s) => USER_SCOPES.includes(s))) {
+    errors.scopes = `must not use the OpenID Connect scopes (${USER_SCOPES.join(', ')})`;
+  }
+  return errors;
+}
+
 /**
  * API resources: an audience and the scopes that grant access to it. A scope belongs to one API.
  * Each gets its own client_id and secret (shown once) to introspect the tokens meant for it.
@@ -30,17 +44,9 @@ export class AdminResourcesController {
   @Post()
   async create(@Body() body: unknown) {
     const input = requireObject(body);
-    const errors: Record<string, string> = {};
-    if (typeof input.name !== 'string' || !input.name.trim()) errors.name = 'is required';
-    if (typeof input.audience !== 'string' || !input.audience.trim() || input.audience.length > 500) errors.audience = 'is required (a URI or name, at most 500 characters)';
-    const scopes = input.scopes;
-    if (!Array.isArray(scopes) || !scopes.length || scopes.some((s) => typeof s !== 'string' || !SCOPE.test(s))) {
-      errors.scopes = 'must be a non-empty array of scope tokens';
-    } else if (scopes.some((s) => USER_SCOPES.includes(s))) {
-      errors.scopes = `must not use the OpenID Connect scopes (${USER_SCOPES.join(', ')})`;
-    }
+    const errors = resourceProblems(input);
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
-    const unique = [...new Set(scopes as string[])];
+    const unique = [...new Set(input.scopes as string[])];
     const existing = await this.resources.list();
     if (existing.some((r) => r.audience === input.audience)) throw new ConflictError('audience', 'another API has this audience');
     const clash = unique.filter((s) => existing.some((r) => r.scopes.includes(s)));

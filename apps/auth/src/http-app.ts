@@ -10,6 +10,7 @@ import { SigningKeysService } from './oidc/keys/signing-keys.service';
 import { ClientsService } from './oidc/clients/clients.service';
 import { registerCors } from './ops/cors';
 import { registerSecurityHeaders } from './ops/security-headers';
+import { registerApiDocs } from './openapi/api-docs';
 
 /**
  * Builds the HTTP application around a root module (the auth app alone, or the embedded
@@ -30,6 +31,7 @@ export async function createHttpApp(root: Type<unknown> | ReturnType<typeof Obje
   });
   registerCors(fastify, app.get(ClientsService));
   registerSecurityHeaders(fastify, config.issuer);
+  registerApiDocs(app, fastify, config.issuer);
   return app;
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { OpenAPIObject } from '@nestjs/swagger';
@@ -43,7 +43,8 @@ const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsaf
  */
 export function registerApiDocs(app: INestApplication, fastify: FastifyInstance, issuer: string): void {
   let document: OpenAPIObject | undefined;
-  const root = dirname(require.resolve('swagger-ui-dist/package.json'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const root = (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
   fastify.get('/api-docs/json', async (_req, reply) => {
     document ??= buildOpenApiDocument(app, issuer);
     return reply.header('Cache-Control', 'no-cache').send(document);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { basic, postForm } from '@idp/testing';
+import { TestPki, basic, postForm } from '@idp/testing';
 import { DATABASE_URL, Topology } from './topology';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'main.js');
@@ -52,7 +52,7 @@ describe('admin command line on the PostgreSQL database of a running distributed
   afterAll(() => topology.stopAll());
 
   it('has --help on every command, exit 0, without touching a database', async () => {
-    const commands = [[], ['clients'], ['clients', 'create'], ['clients', 'list'], ['clients', 'show'], ['clients', 'update'], ['clients', 'delete'], ['resources'], ['resources', 'create'], ['resources', 'list'], ['users'], ['users', 'create'], ['keys'], ['keys', 'list'], ['keys', 'rotate'], ['config'], ['config', 'export'], ['config', 'import']];
+    const commands = [[], ['clients'], ['clients', 'create'], ['clients', 'list'], ['clients', 'show'], ['clients', 'update'], ['clients', 'delete'], ['resources'], ['resources', 'create'], ['resources', 'list'], ['users'], ['users', 'create'], ['keys'], ['keys', 'list'], ['keys', 'rotate'], ['config'], ['config', 'export'], ['config', 'import'], ['trust-anchors'], ['trust-anchors', 'import'], ['trust-anchors', 'list']];
     for (const command of commands) {
       const res = await admin([...command, '--help'], {});
       expect({ command, code: res.code }).toEqual({ command, code: 0 });
@@ -211,6 +211,27 @@ describe('admin command line on the PostgreSQL database of a running distributed
 
     const again = await run('config', 'import', changed);
     expect(again.json).toMatchObject({ clients: { created: [], updated: [] }, resources: { created: [] } });
+  });
+
+  it('imports CA certificates for certificate login from a PEM bundle, all or none', async () => {
+    const pki = await TestPki.create('Cli');
+    const leaf = join(dir, 'leaf.pem');
+    writeFileSync(leaf, pki.root.certPem + (await pki.issue({ subject: 'CN=Someone' })).certPem);
+    const refused = await run('trust-anchors', 'import', leaf);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: certificate 2 of 2 \(.*CN=Someone.*\): not a CA certificate \(basicConstraints cA\); nothing imported\n$/);
+    expect((await topology.admin.call('GET', '/admin/trust-anchors')).json).toEqual([]);
+
+    const bundle = join(dir, 'bundle.pem');
+    writeFileSync(bundle, pki.bundle);
+    const imported = await run('trust-anchors', 'import', bundle);
+    expect(imported.code).toBe(0);
+    expect(imported.json.added).toHaveLength(2);
+    expect(imported.json.already_trusted).toEqual([]);
+    expect((await topology.admin.call('GET', '/admin/trust-anchors')).json).toHaveLength(2);
+    const again = await run('trust-anchors', 'import', bundle);
+    expect(again.json).toEqual({ added: [], already_trusted: [1, 2] });
+    expect((await run('trust-anchors', 'list')).json).toHaveLength(2);
   });
 
   it('imports nothing when one entry is bad', async () => {

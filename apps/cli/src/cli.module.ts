@@ -4,6 +4,7 @@ import { ConfigCommand, ConfigExportCommand, ConfigImportCommand } from './comma
 import { KeysCommand, KeysListCommand, KeysRotateCommand } from './commands/keys.command';
 import { ResourcesCommand, ResourcesCreateCommand, ResourcesListCommand } from './commands/resources.command';
 import { UsersCommand, UsersCreateCommand } from './commands/users.command';
+import { TrustAnchorsCommand, TrustAnchorsImportCommand, TrustAnchorsListCommand } from './commands/trust-anchors.command';
 import { ConfigTransfer } from './config-transfer';
 import { Platform } from './platform';
 
@@ -17,6 +18,7 @@ import { Platform } from './platform';
     UsersCommand, UsersCreateCommand,
     KeysCommand, KeysListCommand, KeysRotateCommand,
     ConfigCommand, ConfigExportCommand, ConfigImportCommand,
+    TrustAnchorsCommand, TrustAnchorsImportCommand, TrustAnchorsListCommand,
   ],
 })
 export class CliModule {}

@@ -12,6 +12,7 @@ import { registerCors } from './ops/cors';
 import { registerSecurityHeaders } from './ops/security-headers';
 import { registerGracefulShutdown } from './ops/graceful-shutdown';
 import { registerUploadParsers } from './account/upload-parsers';
+import { registerApiDocs } from './openapi/api-docs';
 
 /**
  * Builds the HTTP application around a root module (the auth app alone, or the embedded
@@ -34,6 +35,7 @@ export async function createHttpApp(root: Type<unknown> | ReturnType<typeof Obje
   registerSecurityHeaders(fastify, config.issuer);
   registerGracefulShutdown(fastify);
   registerUploadParsers(fastify);
+  registerApiDocs(app, fastify, config.issuer);
   return app;
 }
 

@@ -34,3 +34,6 @@ export function codeText(locale: MessageLocale, purpose: OtpPurpose, code: strin
 export function codeSubject(locale: MessageLocale): string {
   return SUBJECTS[locale] ?? SUBJECTS.ru;
 }
+
+/** Every one-time-code text and subject of every locale, for the completeness test. */
+export const CODE_MESSAGES = { texts: TEXTS, subjects: SUBJECTS } as const;

@@ -1,5 +1,8 @@
 import { ClientMetadata } from '@idp/domain';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ClientDto, ClientMetadataDto } from './dto/client-metadata.dto';
+import { ApiErrorDto } from './dto/errors.dto';
 import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { validateClientMetadata } from '../oidc/clients/client-metadata.validator';
 import { resolveSector } from '../oidc/clients/sector';
@@ -20,6 +23,9 @@ function view(client: Client & { createdAt?: Date }, secret?: string) {
 }
 
 /** Clients by RFC 7591 metadata names. The secret is shown once, on creation. */
+@ApiTags('admin')
+@ApiBearerAuth('admin_token')
+@ApiUnauthorizedResponse({ description: 'no or a wrong ADMIN_TOKEN', type: ApiErrorDto })
 @Controller('admin/clients')
 @UseGuards(AdminGuard)
 export class AdminClientsController {
@@ -30,6 +36,10 @@ export class AdminClientsController {
   ) {}
 
   @Post()
+  @ApiBody({ type: ClientMetadataDto })
+  @ApiCreatedResponse({ type: ClientDto, description: 'the stored metadata, and client_secret (shown once) for a confidential client' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'client_id is taken' })
   async create(@Body() body: unknown) {
     const input = requireObject(body);
     const { metadata, errors } = validateClientMetadata(input);
@@ -47,11 +57,14 @@ export class AdminClientsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: [ClientDto] })
   async list() {
     return (await this.clients.list()).map((c) => view(c));
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: ClientDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async get(@Param('id') id: string) {
     const client = await this.clients.find(id);
     if (!client) throw new NotFoundError('client');
@@ -59,6 +72,10 @@ export class AdminClientsController {
   }
 
   @Patch(':id')
+  @ApiBody({ type: ClientMetadataDto, description: 'the fields to change' })
+  @ApiOkResponse({ type: ClientDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async update(@Param('id') id: string, @Body() body: unknown) {
     const input = requireObject(body);
     const current = await this.clients.find(id);
@@ -81,6 +98,8 @@ export class AdminClientsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async remove(@Param('id') id: string) {
     if (!(await this.clients.remove(id))) throw new NotFoundError('client');
   }

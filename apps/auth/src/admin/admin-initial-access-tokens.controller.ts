@@ -1,4 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { dtoProblems } from './dto/dto-problems';
+import { ApiErrorDto } from './dto/errors.dto';
+import { CreateInitialAccessTokenDto, InitialAccessTokenDto } from './dto/initial-access-token.dto';
 import { InitialAccessTokenRow, InitialAccessTokensService } from '../registration/initial-access-tokens.service';
 import { AdminGuard } from './admin.guard';
 import { FieldValidationError, NotFoundError, requireObject } from './admin-errors';
@@ -15,28 +19,25 @@ function view(r: InitialAccessTokenRow, token?: string) {
   };
 }
 
-const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
-const positiveInt = (v: unknown, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
-
 /**
  * Initial access tokens for dynamic registration: shown once; `max_uses`, `expires_in` and `scope`
  * (what clients registered with it may ask for; the OpenID Connect user scopes when unset) optional.
  */
+@ApiTags('admin')
+@ApiBearerAuth('admin_token')
+@ApiUnauthorizedResponse({ description: 'no or a wrong ADMIN_TOKEN', type: ApiErrorDto })
 @Controller('admin/initial-access-tokens')
 @UseGuards(AdminGuard)
 export class AdminInitialAccessTokensController {
   constructor(private readonly tokens: InitialAccessTokensService) {}
 
   @Post()
+  @ApiBody({ type: CreateInitialAccessTokenDto, required: false })
+  @ApiCreatedResponse({ type: InitialAccessTokenDto, description: 'with the token (shown once)' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
   async create(@Body() body: unknown) {
     const input = requireObject(body ?? {});
-    const errors: Record<string, string> = {};
-    if (input.description !== undefined && (typeof input.description !== 'string' || input.description.length > 200)) errors.description = 'must be a string of at most 200 characters';
-    if (input.scope !== undefined && (typeof input.scope !== 'string' || !input.scope.split(' ').filter(Boolean).length || !input.scope.split(' ').filter(Boolean).every((s) => SCOPE.test(s)))) {
-      errors.scope = 'must be a space-separated list of scope tokens';
-    }
-    if (input.max_uses !== undefined && !positiveInt(input.max_uses, 1_000_000)) errors.max_uses = 'must be a positive integer';
-    if (input.expires_in !== undefined && !positiveInt(input.expires_in, 400 * 24 * 3600)) errors.expires_in = 'must be a positive integer number of seconds';
+    const errors = dtoProblems(CreateInitialAccessTokenDto, input);
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
     const { token, row } = await this.tokens.create({
       description: input.description as string | undefined,
@@ -48,12 +49,15 @@ export class AdminInitialAccessTokensController {
   }
 
   @Get()
+  @ApiOkResponse({ type: [InitialAccessTokenDto] })
   async list() {
     return (await this.tokens.list()).map((r) => view(r));
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'revoked' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async remove(@Param('id') id: string) {
     if (!(await this.tokens.remove(id))) throw new NotFoundError('initial access token');
   }

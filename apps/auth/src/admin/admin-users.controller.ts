@@ -1,4 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { dtoProblems } from './dto/dto-problems';
+import { ApiErrorDto } from './dto/errors.dto';
+import { CreateUserDto, UpdateUserDto, UserCreatedDto } from './dto/users.dto';
 import { BusClient } from '@idp/bus';
 import { AccountsSubjects, CreateUserError, CreateUserRequest, SecondFactorSubjects } from '@idp/contracts';
 import { BackchannelLogoutService } from '../logout/backchannel-logout.service';
@@ -17,6 +21,9 @@ const toHttp = {
 } satisfies Record<CreateUserError, (message: string) => Error>;
 
 /** Users created by an administrator; identifiers given here count as verified. */
+@ApiTags('admin')
+@ApiBearerAuth('admin_token')
+@ApiUnauthorizedResponse({ description: 'no or a wrong ADMIN_TOKEN', type: ApiErrorDto })
 @Controller('admin/users')
 @UseGuards(AdminGuard)
 export class AdminUsersController {
@@ -29,18 +36,22 @@ export class AdminUsersController {
 
   /** `?query=` matches the start of a login, e-mail or phone, or a whole account id. */
   @Get()
+  @ApiQuery({ name: 'query', required: false, description: 'the start of a login, e-mail or phone, or a whole account id' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiOkResponse({ description: 'the accounts found' })
   async search(@Query('query') query?: string, @Query('limit') limit?: string) {
     return (await this.bus.value(AccountsSubjects.userSearch, { query: typeof query === 'string' ? query : '', limit: Number(limit) || undefined })).users;
   }
 
   /** Lock or unlock an account, or require a new password at the next sign-in. Locking also ends its sessions and grants. */
   @Patch(':id')
+  @ApiBody({ type: UpdateUserDto })
+  @ApiOkResponse({ description: 'the account after the change' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async update(@Param('id') id: string, @Body() body: unknown) {
     const input = requireObject(body);
-    const errors: Record<string, string> = {};
-    for (const field of ['locked', 'password_change_required', 'require_2fa'] as const) {
-      if (input[field] !== undefined && typeof input[field] !== 'boolean') errors[field] = 'must be true or false';
-    }
+    const errors = dtoProblems(UpdateUserDto, input);
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
     const reply = await this.bus.request(AccountsSubjects.userAdminUpdate, { sub: id, locked: input.locked as boolean | undefined, password_change_required: input.password_change_required as boolean | undefined });
     if (!reply.ok) throw new NotFoundError('user');
@@ -55,6 +66,8 @@ export class AdminUsersController {
   /** Ends every SSO session of the user (with back-channel logout) and revokes every grant. */
   @Post(':id/sessions/end')
   @HttpCode(200)
+  @ApiOkResponse({ description: '{"sessions_ended": n, "grants_revoked": n}' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async endSessions(@Param('id') id: string) {
     const found = await this.bus.value(AccountsSubjects.userSearch, { query: id, limit: 1 });
     if (!found.users.some((u) => u.id === id)) throw new NotFoundError('user');
@@ -69,18 +82,13 @@ export class AdminUsersController {
   }
 
   @Post()
+  @ApiBody({ type: CreateUserDto })
+  @ApiCreatedResponse({ type: UserCreatedDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'the login, e-mail or phone is taken' })
   async create(@Body() body: unknown) {
     const input = requireObject(body);
-    const errors: Record<string, string> = {};
-    for (const name of FIELDS) {
-      if (input[name] !== undefined && typeof input[name] !== 'string') errors[name] = 'must be a string';
-    }
-    if (input.email_public !== undefined && typeof input.email_public !== 'string') errors.email_public = 'must be a string';
-    if (input.custom_fields !== undefined && (typeof input.custom_fields !== 'object' || input.custom_fields === null || Array.isArray(input.custom_fields))) errors.custom_fields = 'must be a JSON object';
-    if (input.password_change_required !== undefined && typeof input.password_change_required !== 'boolean') errors.password_change_required = 'must be true or false';
-    if (input.public_external_accounts !== undefined && (!Array.isArray(input.public_external_accounts) || input.public_external_accounts.some((a) => typeof a !== 'object' || a === null || Array.isArray(a)))) errors.public_external_accounts = 'must be an array of JSON objects';
-    if (typeof input.login !== 'string') errors.login = 'is required';
-    if (typeof input.password !== 'string') errors.password = 'is required';
+    const errors = dtoProblems(CreateUserDto, input);
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
     const request = Object.fromEntries([...FIELDS, 'email_public', 'custom_fields', 'password_change_required', 'public_external_accounts'].filter((f) => input[f] !== undefined).map((f) => [f, input[f]])) as unknown as CreateUserRequest;
     const reply = await this.bus.request(AccountsSubjects.userCreate, { ...request, verified: true });

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { HttpException } from '@nestjs/common';
 import { AdminGuard } from '../admin/admin.guard';
 import { ConflictError, FieldValidationError, NotFoundError, requireObject } from '../admin/admin-errors';
@@ -6,6 +7,8 @@ import { parseCertificate, parseCrl } from './certificate-parse';
 import { TrustStoreService } from './trust-store.service';
 
 /** The trust store of certificate login: CA certificates and CRLs, for every auth instance at once. */
+@ApiTags('admin')
+@ApiBearerAuth('admin_token')
 @Controller('admin')
 @UseGuards(AdminGuard)
 export class AdminTrustController {

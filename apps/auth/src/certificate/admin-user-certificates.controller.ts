@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BusClient } from '@idp/bus';
 import { BindCertificateError, CertificatesSubjects } from '@idp/contracts';
 import { AdminGuard } from '../admin/admin.guard';
@@ -14,6 +15,8 @@ export const BIND_ERRORS = {
 } satisfies Record<BindCertificateError, (message: string) => Error>;
 
 /** An administrator binds a user's certificate without the possession challenge (e.g. after checking it in person). */
+@ApiTags('admin')
+@ApiBearerAuth('admin_token')
 @Controller('admin/users/:id/certificates')
 @UseGuards(AdminGuard)
 export class AdminUserCertificatesController {

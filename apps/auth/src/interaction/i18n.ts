@@ -989,3 +989,6 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, ru, kk };
 export function t(locale: Locale, key: MessageKey, vars: Record<string, string> = {}): string {
   return dictionaries[locale][key].replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? '');
 }
+
+/** Every page string of every locale, for the completeness test. */
+export const PAGE_DICTIONARIES: Readonly<Record<Locale, Readonly<Record<string, string>>>> = dictionaries;

@@ -1,4 +1,7 @@
 import { Controller, Delete, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiErrorDto } from '../admin/dto/errors.dto';
+import { ExternalAccountDto, LinkExternalAccountDto } from './dto/partner.dto';
 import type { FastifyRequest } from 'fastify';
 import { BusClient } from '@idp/bus';
 import { AccountsSubjects, PhoneResolveError } from '@idp/contracts';
@@ -22,6 +25,9 @@ const toHttp = {
  * jwt-bearer grants naming that id act for the account. The partner authenticates as at the token
  * endpoint; JSON or form bodies.
  */
+@ApiTags('partner')
+@ApiBasicAuth('client_secret_basic')
+@ApiUnauthorizedResponse({ description: 'the partner failed client authentication (as at the token endpoint)' })
 @Controller('api/v1/external-accounts')
 export class ExternalAccountsController {
   constructor(
@@ -33,6 +39,10 @@ export class ExternalAccountsController {
 
   @Post()
   @HttpCode(201)
+  @ApiBody({ type: LinkExternalAccountDto, description: 'JSON or a form' })
+  @ApiCreatedResponse({ type: ExternalAccountDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'an unknown and an unverified phone answer alike' })
+  @ApiConflictResponse({ type: ApiErrorDto })
   async link(@Req() req: FastifyRequest) {
     const body = singleValued(req.body);
     const client = await this.partner(req, body);
@@ -56,6 +66,8 @@ export class ExternalAccountsController {
 
   @Delete(':serviceUserId')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'unlinked' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async unlink(@Req() req: FastifyRequest, @Param('serviceUserId') serviceUserId: string): Promise<void> {
     const client = await this.partner(req, singleValued(req.body));
     if (!(await this.links.unlink(client.clientId, serviceUserId))) throw new NotFoundError('external account');

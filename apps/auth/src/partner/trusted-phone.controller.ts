@@ -1,4 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiErrorDto } from '../admin/dto/errors.dto';
+import { TrustedPhoneDto, TrustedPhoneSecretDto } from './dto/partner.dto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient } from '@idp/bus';
 import { ConsentSubjects } from '@idp/contracts';
@@ -16,6 +19,9 @@ const PHONE = /^\+\d{7,15}$/;
  * `phone` to /connect/authorize within 60 minutes, it stands in for the SMS code. The partner
  * authenticates as at the token endpoint; JSON or form bodies.
  */
+@ApiTags('partner')
+@ApiBasicAuth('client_secret_basic')
+@ApiUnauthorizedResponse({ description: 'failed client authentication, or trusted_phone_enabled is off' })
 @Controller('api/v1/trusted-phone')
 export class TrustedPhoneController {
   constructor(
@@ -25,6 +31,9 @@ export class TrustedPhoneController {
 
   @Post()
   @HttpCode(200)
+  @ApiBody({ type: TrustedPhoneDto, description: 'JSON or a form' })
+  @ApiOkResponse({ type: TrustedPhoneSecretDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
   async issue(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const body = singleValued(req.body);
     const client = await this.clients.authenticate(req, body);

@@ -1,3 +1,6 @@
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ClientMetadataDto } from '../admin/dto/client-metadata.dto';
+import { RegisteredClientDto, RegistrationErrorDto } from './dto/registration.dto';
 import { Outbound } from '@idp/outbound';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -32,6 +35,8 @@ function metadataInput(body: unknown): Record<string, unknown> {
  * Dynamic client registration (RFC 7591) behind an initial access token, and the client's own
  * configuration endpoint (RFC 7592) behind the registration access token it got then.
  */
+@ApiTags('registration')
+@ApiExtraModels(RegistrationErrorDto)
 @Controller('connect/register')
 export class RegistrationController {
   constructor(
@@ -44,6 +49,11 @@ export class RegistrationController {
   ) {}
 
   @Post()
+  @ApiBearerAuth('initial_access_token')
+  @ApiBody({ type: ClientMetadataDto, description: 'RFC 7591 metadata; our own settings are ignored here' })
+  @ApiCreatedResponse({ type: RegisteredClientDto })
+  @ApiBadRequestResponse({ type: RegistrationErrorDto, description: 'invalid_redirect_uri or invalid_client_metadata' })
+  @ApiUnauthorizedResponse({ type: RegistrationErrorDto, description: 'invalid_token' })
   async register(@Req() req: FastifyRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.limits.perIp('registration', req.ip);
     const initial = bearer(req, 'an initial access token');
@@ -64,6 +74,9 @@ export class RegistrationController {
   }
 
   @Get(':client_id')
+  @ApiBearerAuth('registration_access_token')
+  @ApiOkResponse({ type: RegisteredClientDto })
+  @ApiUnauthorizedResponse({ type: RegistrationErrorDto, description: 'invalid_token' })
   async read(@Req() req: FastifyRequest, @Param('client_id') clientId: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const client = await this.authorized(req, clientId);
     void reply.headers(NO_STORE);
@@ -72,6 +85,11 @@ export class RegistrationController {
 
   /** RFC 7592 2.2: the body replaces the client's metadata; what it leaves out goes back to the defaults. */
   @Put(':client_id')
+  @ApiBearerAuth('registration_access_token')
+  @ApiBody({ type: ClientMetadataDto, description: 'replaces the metadata; client_id must be this client' })
+  @ApiOkResponse({ type: RegisteredClientDto })
+  @ApiBadRequestResponse({ type: RegistrationErrorDto })
+  @ApiUnauthorizedResponse({ type: RegistrationErrorDto, description: 'invalid_token' })
   async update(@Req() req: FastifyRequest, @Param('client_id') clientId: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const current = await this.authorized(req, clientId);
     const input = metadataInput(body);
@@ -89,6 +107,9 @@ export class RegistrationController {
 
   @Delete(':client_id')
   @HttpCode(204)
+  @ApiBearerAuth('registration_access_token')
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiUnauthorizedResponse({ type: RegistrationErrorDto, description: 'invalid_token' })
   async remove(@Req() req: FastifyRequest, @Param('client_id') clientId: string) {
     await this.authorized(req, clientId);
     await this.clients.remove(clientId);

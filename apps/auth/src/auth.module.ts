@@ -41,6 +41,7 @@ import { DeviceCodeGrant } from './oidc/token/grants/device-code.grant';
 import { PasswordGrant } from './oidc/token/grants/password.grant';
 import { BackupCodeFactorGrant, SmsFactorGrant, TotpFactorGrant } from './oidc/token/grants/second-factor.grants';
 import { PartialFactorTokensService } from './oidc/token/second-factor/partial-factor-tokens.service';
+import { FirstFactorPassedService } from './oidc/token/second-factor/first-factor-passed.service';
 import { RateLimiterService } from './rate-limit/rate-limiter.service';
 import { PasswordThrottleService } from './rate-limit/password-throttle.service';
 import { BackchannelLogoutService } from './logout/backchannel-logout.service';
@@ -213,6 +214,7 @@ export class AuthModule {
         CertificateLoginService,
         SecondFactorGate,
         PartialFactorTokensService,
+        FirstFactorPassedService,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

@@ -34,7 +34,15 @@ ${post('/sms', csrf, `<input type="hidden" name="enabled" value="${s.sms ? '0' :
     : `<p class="muted">${esc(t(l, 'account2fa.smsUnavailable'))}</p>`;
   const backup = s.enrolled
     ? `<p id="backup-left">${esc(t(l, 'account2fa.backupLeft', { count: String(s.backupCodesLeft) }))}</p>
-${post('/backup-codes', csrf, `<button type="submit" class="secondary">${esc(t(l, 'account2fa.backupRegenerate'))}</button>`)}`
+${post(
+  '/backup-codes',
+  csrf,
+  `<label for="backup-password">${esc(t(l, 'account2fa.password'))}</label>
+<input type="password" id="backup-password" name="password" autocomplete="current-password">
+<label for="backup-code">${esc(t(l, 'twofa.code'))}</label>
+<input type="text" id="backup-code" name="code" autocomplete="one-time-code">
+<button type="submit" class="secondary">${esc(t(l, 'account2fa.backupRegenerate'))}</button>`,
+)}`
     : '';
   const devices = v.devices.length
     ? `<ul id="devices">${v.devices

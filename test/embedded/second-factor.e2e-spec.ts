@@ -382,4 +382,25 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     const { page } = await password(new Browserless(platform.base), 'zhanar', 'zhanar-password');
     expect(page.url).toMatch(/\/second-factor$/);
   });
+  it('turning 2FA off with an SMS code sent from the cabinet; a wrong SMS code changes nothing', async () => {
+    await platform.admin.createUser({ login: 'aruzhan', password: 'aruzhan-password', phone: '+7 707 300 00 07' });
+    const browser = await signedInBrowser('aruzhan', 'aruzhan-password');
+    const on = await browser.submit(await browser.follow('/account/two-factor'), '/account/two-factor/sms', { enabled: '1' });
+    expect(on.body).toContain('Send a code by SMS to +7707***0007 to turn it off');
+    expect(on.body).not.toContain('name="sms_challenge_id"');
+    const sent = await browser.submit(on, '/disable/sms', {});
+    expect(sent.status).toBe(200);
+    expect(sent.body).toContain('We sent a code by SMS to +7707***0007.');
+    const code = await newCode(platform.base, '+77073000007');
+    const wrong = await browser.submit(sent, '/account/two-factor/disable', { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toContain('The password or code is wrong.');
+    expect(wrong.body).toContain('Two-step sign-in is on.');
+    // The wrong code did not use the challenge up: the right one still turns 2FA off.
+    const off = await browser.submit(sent, '/account/two-factor/disable', { code });
+    expect(off.status).toBe(200);
+    expect(off.body).toContain('Two-step sign-in is off.');
+    const { page } = await password(new Browserless(platform.base), 'aruzhan', 'aruzhan-password');
+    expect(page.location?.startsWith(REDIRECT)).toBe(true);
+  });
 });

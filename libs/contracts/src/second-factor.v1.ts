@@ -105,6 +105,8 @@ export type BackupRegenerateError = 'not_enrolled' | 'reauthentication_failed' |
 export interface DisableRequest extends SecondFactorSubject {
   password?: string;
   code?: string;
+  /** With `code`: the SMS code sent by second_factor.sms_send (purpose 2fa) for this challenge. */
+  smsChallengeId?: string;
 }
 export type DisableError = 'reauthentication_failed' | 'too_many_attempts';
 

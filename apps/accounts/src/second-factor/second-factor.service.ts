@@ -314,6 +314,7 @@ export class SecondFactorService {
       await this.failed(sub);
       return false;
     }
+    if (req.code && req.smsChallengeId) return (await this.verify({ sub, method: 'sms', code: req.code, challengeId: req.smsChallengeId })).ok;
     if (req.code) {
       const method = normaliseBackupCode(req.code) ? 'backup_code' : 'totp';
       return (await this.verify({ sub, method, code: req.code })).ok;

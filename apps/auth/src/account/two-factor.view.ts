@@ -20,6 +20,8 @@ export interface TwoFactorPage {
   error?: string;
   /** Backup codes just made: shown this once. */
   codes?: string[];
+  /** An SMS code was just sent to turn 2FA off with: the disable form carries its challenge. */
+  smsChallengeId?: string;
 }
 
 /** The account's two-step sign-in: factors, backup codes, trusted browsers, and turning it off. */
@@ -62,8 +64,10 @@ ${post(
 <input type="password" id="password" name="password" autocomplete="current-password">
 <label for="disable-code">${esc(t(l, 'twofa.code'))}</label>
 <input type="text" id="disable-code" name="code" autocomplete="one-time-code">
+${v.smsChallengeId ? `<input type="hidden" name="sms_challenge_id" value="${esc(v.smsChallengeId)}">` : ''}
 <button type="submit">${esc(t(l, 'account2fa.disable'))}</button>`,
-)}`
+)}
+${s.sms ? post('/disable/sms', csrf, `<button type="submit" class="secondary" id="disable-sms">${esc(t(l, 'account2fa.disableSms', { phone: s.phoneMasked ?? '' }))}</button>`) : ''}`
     : '';
   return layout(
     l,

@@ -1,12 +1,19 @@
 import { Browser } from 'playwright-core';
 import { BaseClient, Issuer, generators } from 'openid-client';
 import { decodeJwt } from 'jose';
-import { AdminApi, TestCredential, TestPki, decryptChallenge, postForm } from '@idp/testing';
+import { execFileSync } from 'node:child_process';
+import { AdminApi, Browserless, TestCredential, TestPki, decryptChallenge, postForm } from '@idp/testing';
 import { launchChromium } from './browser';
 import { startRelyingParty } from './relying-party';
 import { Topology } from './topology';
 
 const PROXY_HEADER = 'x-ssl-client-cert';
+
+/** An authenticator app's code, computed by otplib in its own process (its CJS build), `ahead` seconds on. */
+function authenticatorCode(secret: string, ahead = 0): string {
+  const script = "const o = require('otplib'); process.stdout.write(o.generateSync({ secret: process.argv[1], epoch: Math.floor(Date.now() / 1000) + Number(process.argv[2]) }))";
+  return execFileSync(process.execPath, ['-e', script, secret, String(ahead)], { encoding: 'utf8' });
+}
 
 /**
  * Certificate login across instances: nothing of a challenge or of the trust store lives in one
@@ -108,5 +115,26 @@ describe('distributed mode: certificate login', () => {
     const tokens = await web.callback(rp.redirectUri, web.callbackParams(page.url()), checks);
     expect(tokens.claims()).toMatchObject({ sub: userId, amr: ['x509'] });
     await context.close();
+  });
+  it('an account with TOTP on: the certificate grant on A answers a partial_factor_token, the TOTP grant on B finishes it', async () => {
+    const sub = (await topology.admin.createUser({ login: 'timur', password: 'correct horse 6' })).id;
+    const timur = await pki.user('CN=Timur, O=Distributed');
+    expect((await topology.admin.call('POST', `/admin/users/${sub}/certificates`, { certificate: timur.der })).status).toBe(201);
+    // TOTP on in the cabinet, signed in with the password.
+    const pages = new Browserless(topology.authA);
+    const login = await pages.follow(authorizeUrl(topology.authA).url);
+    await pages.submit(login, '/login', { username: 'timur', password: 'correct horse 6' });
+    const enrol = await pages.submit(await pages.follow('/account/two-factor'), '/account/two-factor/totp', {});
+    const secret = /data-secret="([A-Z2-7]+)"/.exec(enrol.body)![1];
+    expect((await pages.submit(enrol, '/totp/confirm', { code: authenticatorCode(secret) })).body).toContain('Two-step sign-in is on.');
+
+    const challenge = await step1(topology.authA, timur);
+    const first = await step2(topology.authA, await decryptChallenge(challenge.json.encrypted_key, timur.keyPem), timur.sha1);
+    expect(first.status).toBe(400);
+    expect(first.json).toMatchObject({ error: 'invalid_grant', partial_factor_token: expect.any(String), required_factors: expect.arrayContaining([{ grant_type: 'urn:idp:oauth:grant-type:totp', identity: 'authenticator app' }]) });
+    // The next step's code: the enrolment spent this step's.
+    const done = await postForm(`${topology.authB}/connect/token`, { ...api, grant_type: 'urn:idp:oauth:grant-type:totp', partial_factor_token: first.json.partial_factor_token, code: authenticatorCode(secret, 30) });
+    expect(done.status).toBe(200);
+    expect(decodeJwt(done.json.id_token)).toMatchObject({ sub, amr: ['x509', 'otp', 'mfa'] });
   });
 });

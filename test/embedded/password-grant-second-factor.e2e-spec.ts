@@ -114,10 +114,10 @@ describe('legacy password grant with a second factor: partial_factor_token and t
     expect(decodeJwt(sms.json.id_token).amr).toEqual(['pwd', 'sms', 'mfa']);
   });
 
-  it('a factor grant is for clients allowed the password grant only; discovery lists the factor grants', async () => {
+  it('a factor grant is for clients allowed the password or certificate grant only; discovery lists the factor grants', async () => {
     const machine = await platform.admin.createClient({ client_name: 'M2M', grant_types: ['client_credentials'], scope: 'x' });
     const res = await as(machine, { grant_type: TOTP, partial_factor_token: 'x', code: '123456' });
-    expect(res.json).toEqual({ error: 'unauthorized_client', error_description: 'this client may not use the password grant' });
+    expect(res.json).toEqual({ error: 'unauthorized_client', error_description: 'this client may not use the password or certificate grant' });
     const meta = await (await fetch(`${platform.base}/.well-known/openid-configuration`)).json();
     expect(meta.grant_types_supported).toEqual(expect.arrayContaining([TOTP, SMS, BACKUP, 'password']));
   });

@@ -353,4 +353,54 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     cabinet = await browser.follow('/account/two-factor');
     expect(cabinet.body).toContain('Set up an authenticator app');
   });
+  it('new backup codes need the password or a current code; the old ones then stop working', async () => {
+    await platform.admin.createUser({ login: 'zhanar', password: 'zhanar-password' });
+    const browser = await signedInBrowser('zhanar', 'zhanar-password');
+    const { secret, codes } = await enrolInCabinet(browser);
+    const cabinet = await browser.follow('/account/two-factor');
+    const bare = await browser.submit(cabinet, '/backup-codes', {});
+    expect(bare.status).toBe(400);
+    expect(bare.body).toContain('id="twofa-error"');
+    expect(bare.body).not.toContain('id="backup-codes"');
+    const wrong = await browser.submit(bare, '/backup-codes', { password: 'not-her-password' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).not.toContain('id="backup-codes"');
+
+    const byPassword = await browser.submit(wrong, '/backup-codes', { password: 'zhanar-password' });
+    expect(byPassword.status).toBe(200);
+    const fresh = /<pre id="backup-codes">([^<]*)<\/pre>/.exec(byPassword.body)![1].split('\n');
+    expect(fresh).toHaveLength(10);
+    expect(fresh).not.toContain(codes[0]);
+
+    // A current TOTP code does too; the set from the password is then replaced as well.
+    const byCode = await browser.submit(byPassword, '/backup-codes', { code: nextCode(secret) });
+    const newest = /<pre id="backup-codes">([^<]*)<\/pre>/.exec(byCode.body)![1].split('\n');
+    expect(newest).toHaveLength(10);
+    // A backup code of the replaced set re-authenticates nothing.
+    const stale = await browser.submit(byCode, '/backup-codes', { code: fresh[0] });
+    expect(stale.status).toBe(400);
+    const { page } = await password(new Browserless(platform.base), 'zhanar', 'zhanar-password');
+    expect(page.url).toMatch(/\/second-factor$/);
+  });
+  it('turning 2FA off with an SMS code sent from the cabinet; a wrong SMS code changes nothing', async () => {
+    await platform.admin.createUser({ login: 'aruzhan', password: 'aruzhan-password', phone: '+7 707 300 00 07' });
+    const browser = await signedInBrowser('aruzhan', 'aruzhan-password');
+    const on = await browser.submit(await browser.follow('/account/two-factor'), '/account/two-factor/sms', { enabled: '1' });
+    expect(on.body).toContain('Send a code by SMS to +7707***0007 to turn it off');
+    expect(on.body).not.toContain('name="sms_challenge_id"');
+    const sent = await browser.submit(on, '/disable/sms', {});
+    expect(sent.status).toBe(200);
+    expect(sent.body).toContain('We sent a code by SMS to +7707***0007.');
+    const code = await newCode(platform.base, '+77073000007');
+    const wrong = await browser.submit(sent, '/account/two-factor/disable', { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toContain('The password or code is wrong.');
+    expect(wrong.body).toContain('Two-step sign-in is on.');
+    // The wrong code did not use the challenge up: the right one still turns 2FA off.
+    const off = await browser.submit(sent, '/account/two-factor/disable', { code });
+    expect(off.status).toBe(200);
+    expect(off.body).toContain('Two-step sign-in is off.');
+    const { page } = await password(new Browserless(platform.base), 'aruzhan', 'aruzhan-password');
+    expect(page.location?.startsWith(REDIRECT)).toBe(true);
+  });
 });

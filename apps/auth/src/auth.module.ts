@@ -41,6 +41,7 @@ import { DeviceCodeGrant } from './oidc/token/grants/device-code.grant';
 import { PasswordGrant } from './oidc/token/grants/password.grant';
 import { BackupCodeFactorGrant, SmsFactorGrant, TotpFactorGrant } from './oidc/token/grants/second-factor.grants';
 import { PartialFactorTokensService } from './oidc/token/second-factor/partial-factor-tokens.service';
+import { FirstFactorPassedService } from './oidc/token/second-factor/first-factor-passed.service';
 import { BackchannelLogoutService } from './logout/backchannel-logout.service';
 import { EndSessionController } from './logout/end-session.controller';
 import { ClientAssertions1763900000000 } from './migrations/1763900000000-client-assertions';
@@ -222,6 +223,7 @@ export class AuthModule {
         AdminAuditService,
         cacheInvalidationProvider,
         ...ACCOUNT_PROVIDERS,
+        FirstFactorPassedService,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

@@ -98,12 +98,15 @@ export type SmsSetError = 'no_verified_phone' | 'not_found' | 'last_factor';
 export interface BackupCodes {
   codes: string[];
 }
-export type BackupRegenerateError = 'not_enrolled';
+/** New backup codes need re-authentication too (the current password or a factor's code), as turning 2FA off does. */
+export type BackupRegenerateError = 'not_enrolled' | 'reauthentication_failed' | 'too_many_attempts';
 
 /** Turning 2FA off needs the current password or a current factor's code. */
 export interface DisableRequest extends SecondFactorSubject {
   password?: string;
   code?: string;
+  /** With `code`: the SMS code sent by second_factor.sms_send (purpose 2fa) for this challenge. */
+  smsChallengeId?: string;
 }
 export type DisableError = 'reauthentication_failed' | 'too_many_attempts';
 

@@ -109,7 +109,7 @@ export interface Contracts {
   [SecondFactorSubjects.verify]: Contract<SecondFactorVerifyRequest, SecondFactorVerified, SecondFactorVerifyError, SecondFactorVerifyDetails>;
   [SecondFactorSubjects.smsSend]: Contract<SecondFactorSmsSendRequest, SecondFactorSmsSent, SecondFactorSmsSendError, { retryAfter: number }>;
   [SecondFactorSubjects.smsSet]: Contract<SmsSetRequest, SecondFactorStatus & { backupCodes: string[] }, SmsSetError>;
-  [SecondFactorSubjects.backupRegenerate]: Contract<SecondFactorSubject, BackupCodes, BackupRegenerateError>;
+  [SecondFactorSubjects.backupRegenerate]: Contract<DisableRequest, BackupCodes, BackupRegenerateError, SecondFactorVerifyDetails>;
   [SecondFactorSubjects.disable]: Contract<DisableRequest, SecondFactorStatus, DisableError, SecondFactorVerifyDetails>;
   [SecondFactorSubjects.requireSet]: Contract<RequireSetRequest, SecondFactorStatus, 'not_found'>;
   [SecondFactorSubjects.deviceRemember]: Contract<DeviceRememberRequest, RememberedDeviceToken, 'not_found'>;

@@ -58,8 +58,8 @@ export class SecondFactorController {
   }
 
   @MessagePattern(SecondFactorSubjects.backupRegenerate)
-  backupRegenerate(@Payload() req: SecondFactorSubject) {
-    return this.factors.regenerateBackupCodes(String(req?.sub ?? ''));
+  backupRegenerate(@Payload() req: DisableRequest) {
+    return this.factors.regenerateBackupCodes(req ?? ({} as DisableRequest));
   }
 
   @MessagePattern(SecondFactorSubjects.disable)

@@ -210,9 +210,13 @@ export class SecondFactorService {
     return ok({ ...after, backupCodes: codes });
   }
 
-  async regenerateBackupCodes(sub: string): Promise<BusReply<BackupCodes, BackupRegenerateError>> {
+  /** A new set of backup codes replacing the old; needs the password or a current code, like turning 2FA off. */
+  async regenerateBackupCodes(req: DisableRequest): Promise<BusReply<BackupCodes, BackupRegenerateError, SecondFactorVerifyDetails>> {
+    const sub = String(req.sub ?? '');
     const status = await this.status(sub);
     if (!status?.enrolled) return fail('not_enrolled', 'turn a second factor on first');
+    const refused = await this.reauthenticate(sub, req);
+    if (refused) return refused;
     return ok({ codes: await this.db.transaction((tx) => this.replaceBackupCodes(tx, sub)) });
   }
 
@@ -221,12 +225,8 @@ export class SecondFactorService {
     const sub = String(req.sub ?? '');
     const status = await this.status(sub);
     if (!status) return fail('reauthentication_failed', 'no such user');
-    const waiting = await this.blocked(sub);
-    if (waiting) return fail('too_many_attempts', waiting.message, waiting.details);
-    if (!(await this.reauthenticated(sub, req))) {
-      const blocked = await this.blocked(sub);
-      return blocked ? fail('too_many_attempts', blocked.message, blocked.details) : fail('reauthentication_failed', 'the password or code is wrong');
-    }
+    const refused = await this.reauthenticate(sub, req);
+    if (refused) return refused;
     await this.db.transaction(async (tx) => {
       await tx.query(
         `UPDATE accounts.second_factors SET totp_secret_sealed = NULL, totp_pending_sealed = NULL, sms_enabled = false, failures = 0, updated_at = $2 WHERE user_id = $1`,
@@ -298,6 +298,15 @@ export class SecondFactorService {
     return rows.length;
   }
 
+  /** Null when the password or code is right; otherwise the refusal (a wrong one counts toward the wait). */
+  private async reauthenticate(sub: string, req: DisableRequest) {
+    const waiting = await this.blocked(sub);
+    if (waiting) return fail('too_many_attempts', waiting.message, waiting.details);
+    if (await this.reauthenticated(sub, req)) return null;
+    const blocked = await this.blocked(sub);
+    return blocked ? fail('too_many_attempts', blocked.message, blocked.details) : fail('reauthentication_failed', 'the password or code is wrong');
+  }
+
   private async reauthenticated(sub: string, req: DisableRequest): Promise<boolean> {
     if (req.password) {
       const [user] = await this.db.query(`SELECT password_hash FROM accounts.users WHERE id = $1`, [sub]);
@@ -305,6 +314,7 @@ export class SecondFactorService {
       await this.failed(sub);
       return false;
     }
+    if (req.code && req.smsChallengeId) return (await this.verify({ sub, method: 'sms', code: req.code, challengeId: req.smsChallengeId })).ok;
     if (req.code) {
       const method = normaliseBackupCode(req.code) ? 'backup_code' : 'totp';
       return (await this.verify({ sub, method, code: req.code })).ok;

@@ -67,8 +67,12 @@ export class TwoFactorAccountController {
   async regenerate(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const signed = await this.signedIn(req, reply, true);
     if (!signed) return;
-    const made = await this.bus.request(SecondFactorSubjects.backupRegenerate, { sub: signed.session.userId });
-    if (!made.ok) return this.page(signed, reply, { error: t(signed.locale, 'twofa.notEnrolled') }, 400);
+    const form = this.form(req);
+    const made = await this.bus.request(SecondFactorSubjects.backupRegenerate, { sub: signed.session.userId, password: str(form.password) || undefined, code: str(form.code) || undefined });
+    if (!made.ok) {
+      if (made.code === 'not_enrolled') return this.page(signed, reply, { error: t(signed.locale, 'twofa.notEnrolled') }, 400);
+      return this.reauthRefused(signed, reply, made.code, made.details?.retryAfter);
+    }
     return this.page(signed, reply, { codes: made.value.codes });
   }
 
@@ -77,15 +81,37 @@ export class TwoFactorAccountController {
     const signed = await this.signedIn(req, reply, true);
     if (!signed) return;
     const form = this.form(req);
-    const done = await this.bus.request(SecondFactorSubjects.disable, { sub: signed.session.userId, password: str(form.password) || undefined, code: str(form.code) || undefined });
-    if (!done.ok) {
-      if (done.code === 'too_many_attempts') {
-        void reply.header('Retry-After', String(done.details?.retryAfter ?? 0));
-        return this.page(signed, reply, { error: t(signed.locale, 'twofa.tooMany', { seconds: String(done.details?.retryAfter ?? 0) }) }, 429);
-      }
-      return this.page(signed, reply, { error: t(signed.locale, 'account2fa.reauthFailed') }, 400);
-    }
+    const done = await this.bus.request(SecondFactorSubjects.disable, {
+      sub: signed.session.userId,
+      password: str(form.password) || undefined,
+      code: str(form.code) || undefined,
+      smsChallengeId: str(form.sms_challenge_id) || undefined,
+    });
+    if (!done.ok) return this.reauthRefused(signed, reply, done.code, done.details?.retryAfter);
     return this.page(signed, reply, { notice: t(signed.locale, 'account2fa.off') });
+  }
+
+  /** An SMS code to the verified phone, to turn 2FA off with: the disable form then carries its challenge. */
+  @Post('disable/sms')
+  async disableSms(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const signed = await this.signedIn(req, reply, true);
+    if (!signed) return;
+    const sent = await this.bus.request(SecondFactorSubjects.smsSend, { sub: signed.session.userId, ip: req.ip, locale: signed.locale });
+    if (!sent.ok) {
+      if (sent.code === 'not_enrolled') return this.page(signed, reply, { error: t(signed.locale, 'twofa.notEnrolled') }, 400);
+      void reply.header('Retry-After', String(sent.details?.retryAfter ?? 0));
+      return this.page(signed, reply, { error: t(signed.locale, 'twofa.sendFailed', { seconds: String(sent.details?.retryAfter ?? 0) }) }, 429);
+    }
+    return this.page(signed, reply, { notice: t(signed.locale, 'twofa.smsSent', { phone: sent.value.phoneMasked }), smsChallengeId: sent.value.challengeId });
+  }
+
+  /** A wrong password or code (400), or the account's wait after too many (429 with Retry-After). */
+  private reauthRefused(signed: Signed, reply: FastifyReply, code: 'reauthentication_failed' | 'too_many_attempts', retryAfter = 0) {
+    if (code === 'too_many_attempts') {
+      void reply.header('Retry-After', String(retryAfter));
+      return this.page(signed, reply, { error: t(signed.locale, 'twofa.tooMany', { seconds: String(retryAfter) }) }, 429);
+    }
+    return this.page(signed, reply, { error: t(signed.locale, 'account2fa.reauthFailed') }, 400);
   }
 
   @Post('devices/revoke')

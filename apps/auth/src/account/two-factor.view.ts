@@ -20,6 +20,8 @@ export interface TwoFactorPage {
   error?: string;
   /** Backup codes just made: shown this once. */
   codes?: string[];
+  /** An SMS code was just sent to turn 2FA off with: the disable form carries its challenge. */
+  smsChallengeId?: string;
 }
 
 /** The account's two-step sign-in: factors, backup codes, trusted browsers, and turning it off. */
@@ -34,7 +36,15 @@ ${post('/sms', csrf, `<input type="hidden" name="enabled" value="${s.sms ? '0' :
     : `<p class="muted">${esc(t(l, 'account2fa.smsUnavailable'))}</p>`;
   const backup = s.enrolled
     ? `<p id="backup-left">${esc(t(l, 'account2fa.backupLeft', { count: String(s.backupCodesLeft) }))}</p>
-${post('/backup-codes', csrf, `<button type="submit" class="secondary">${esc(t(l, 'account2fa.backupRegenerate'))}</button>`)}`
+${post(
+  '/backup-codes',
+  csrf,
+  `<label for="backup-password">${esc(t(l, 'account2fa.password'))}</label>
+<input type="password" id="backup-password" name="password" autocomplete="current-password">
+<label for="backup-code">${esc(t(l, 'twofa.code'))}</label>
+<input type="text" id="backup-code" name="code" autocomplete="one-time-code">
+<button type="submit" class="secondary">${esc(t(l, 'account2fa.backupRegenerate'))}</button>`,
+)}`
     : '';
   const devices = v.devices.length
     ? `<ul id="devices">${v.devices
@@ -54,8 +64,10 @@ ${post(
 <input type="password" id="password" name="password" autocomplete="current-password">
 <label for="disable-code">${esc(t(l, 'twofa.code'))}</label>
 <input type="text" id="disable-code" name="code" autocomplete="one-time-code">
+${v.smsChallengeId ? `<input type="hidden" name="sms_challenge_id" value="${esc(v.smsChallengeId)}">` : ''}
 <button type="submit">${esc(t(l, 'account2fa.disable'))}</button>`,
-)}`
+)}
+${s.sms ? post('/disable/sms', csrf, `<button type="submit" class="secondary" id="disable-sms">${esc(t(l, 'account2fa.disableSms', { phone: s.phoneMasked ?? '' }))}</button>`) : ''}`
     : '';
   return layout(
     l,

@@ -4,9 +4,7 @@ import { checkScope } from '../oidc/authorize/checks/check-scope';
 import { Client } from '../oidc/clients/clients.service';
 import { ResourcesService } from '../oidc/resources.service';
 import { GrantHandler, TokenResponse } from '../oidc/token/grant-handler';
-import { TokenSetService } from '../oidc/token/token-set.service';
-import { GrantsService } from '../oidc/tokens/grants.service';
-import { TokenIssuerService } from '../oidc/tokens/token-issuer.service';
+import { FirstFactorPassedService } from '../oidc/token/second-factor/first-factor-passed.service';
 import { CertificateChallengesService, decodeKey } from './certificate-challenges.service';
 import { CertificateRefused, badThumbprint } from './certificate-errors';
 import { CertificateLoginService } from './certificate-login.service';
@@ -19,7 +17,8 @@ export const CERTIFICATE_AMR = ['x509'];
  * Step 2 of Kontur's certificate login, `grant_type=certificate`: `decrypted_key` (base64 of the
  * key inside step 1's JWE) and `thumbprint` (SHA-1 hex as Kontur sends it, or SHA-256). The
  * certificate is checked again (it may have been revoked in between), then tokens are issued for
- * the account it is bound to.
+ * the account it is bound to, or, when the account needs a second factor, the partial_factor_token
+ * continuation the factor grants finish (`amr` then `x509`, the factor, `mfa`).
  */
 @Injectable()
 export class CertificateGrant implements GrantHandler {
@@ -31,9 +30,7 @@ export class CertificateGrant implements GrantHandler {
     private readonly login: CertificateLoginService,
     private readonly challenges: CertificateChallengesService,
     private readonly resources: ResourcesService,
-    private readonly grants: GrantsService,
-    private readonly tokens: TokenSetService,
-    private readonly issuer: TokenIssuerService,
+    private readonly firstFactor: FirstFactorPassedService,
     private readonly events: EventPublisher,
   ) {}
 
@@ -44,18 +41,12 @@ export class CertificateGrant implements GrantHandler {
     const ctx = { params: { scope: params.scope ?? client.metadata.scope }, client, request: {} as { scopes?: string[] } };
     await checkScope(this.resources)(ctx as never);
     const scopes = ctx.request.scopes!;
-    const target = await this.tokens.target(scopes, null);
 
     const sub = await this.account(client, params.decrypted_key, thumbprint);
-    // Second factor: when accounts gains 2FA, an account that has one answers here with the password
-    // grant's partial_factor_token continuation instead of tokens (the seam is this one call).
-    const outcome = await this.grants.db.transaction(async (tx) => {
-      const grant = await this.grants.createGrant(tx, { clientId: client.clientId, userId: sub, scopes, sessionId: null, authTime: new Date(), amr: CERTIFICATE_AMR });
-      const refresh = this.tokens.wantsRefreshToken(client, scopes) ? await this.grants.issueRefreshToken(tx, grant, scopes, this.issuer.refreshTokenTtl(client)) : undefined;
-      return { grant, refresh };
-    });
+    // An account that needs a second factor answers with the partial_factor_token continuation, like the password grant.
+    const tokens = await this.firstFactor.continue(client, sub, scopes, CERTIFICATE_AMR);
     this.events.publish('user.login_succeeded', { sub, client_id: client.clientId, amr: CERTIFICATE_AMR });
-    return this.tokens.forUser(client, outcome.grant, target, { refreshToken: outcome.refresh, withIdToken: true });
+    return tokens;
   }
 
   /** The challenge answered, the certificate still valid, its account; a refusal is also a failed login event. */

@@ -15,8 +15,8 @@ export interface TokenResponse {
 /** One grant type. The token controller authenticates the client, checks the grant is allowed, and dispatches. */
 export interface GrantHandler {
   readonly grantType: GrantType | FactorGrantType;
-  /** Allowed to the clients that may use this grant type instead (a second factor continues the password grant). */
-  readonly allowedBy?: GrantType;
+  /** Allowed to the clients that may use one of these grant types instead (a second factor continues the password or certificate grant). */
+  readonly allowedBy?: readonly GrantType[];
   /** Parameters that must appear at most once and, where listed in `required`, at least once. */
   readonly parameters: readonly string[];
   readonly required: readonly string[];

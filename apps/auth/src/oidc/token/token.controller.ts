@@ -37,9 +37,9 @@ export class TokenController {
       await this.limits.perClient('token', client.clientId);
       const handler = this.handlers.get(params.grant_type);
       if (!handler) throw new UnsupportedGrantType(`grant_type ${params.grant_type} is not supported`);
-      const allowedAs = handler.allowedBy ?? (handler.grantType as GrantType);
-      if (!client.metadata.grant_types.includes(allowedAs)) {
-        throw new UnauthorizedClient(`this client may not use the ${allowedAs} grant`);
+      const allowedAs = handler.allowedBy ?? [handler.grantType as GrantType];
+      if (!allowedAs.some((g) => client.metadata.grant_types.includes(g))) {
+        throw new UnauthorizedClient(`this client may not use the ${allowedAs.join(' or ')} grant`);
       }
       const missing = handler.required.filter((p) => params[p] === undefined);
       if (missing.length) throw new InvalidRequest(`missing parameter: ${missing.join(', ')}`);

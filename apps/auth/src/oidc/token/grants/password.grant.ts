@@ -6,14 +6,8 @@ import { checkScope } from '../../authorize/checks/check-scope';
 import { Client } from '../../clients/clients.service';
 import { InvalidGrant } from '../../errors/oauth.errors';
 import { ResourcesService } from '../../resources.service';
-import { GrantsService } from '../../tokens/grants.service';
-import { TokenIssuerService } from '../../tokens/token-issuer.service';
 import { GrantHandler, GrantRequestContext, TokenResponse } from '../grant-handler';
-import { TokenSetService } from '../token-set.service';
-import { SecondFactorGate } from '../../../second-factor/second-factor.gate';
-import { requiredFactors } from '../second-factor/factor-grant-types';
-import { PartialFactorTokensService } from '../second-factor/partial-factor-tokens.service';
-import { SecondFactorRequired } from '../second-factor/second-factor-required.error';
+import { FirstFactorPassedService } from '../second-factor/first-factor-passed.service';
 
 /**
  * The legacy resource owner password grant (RFC 6749 4.3), kept for old integrations: off unless a
@@ -30,11 +24,7 @@ export class PasswordGrant implements GrantHandler {
     private readonly bus: BusClient,
     private readonly throttle: PasswordThrottleService,
     private readonly resources: ResourcesService,
-    private readonly grants: GrantsService,
-    private readonly tokens: TokenSetService,
-    private readonly issuer: TokenIssuerService,
-    private readonly secondFactor: SecondFactorGate,
-    private readonly partial: PartialFactorTokensService,
+    private readonly firstFactor: FirstFactorPassedService,
   ) {}
 
   async handle(client: Client, params: Record<string, string>, request: GrantRequestContext): Promise<TokenResponse> {
@@ -55,20 +45,6 @@ export class PasswordGrant implements GrantHandler {
       throw new InvalidGrant('the username or password is wrong');
     }
 
-    const sub = verified.value.sub;
-    const factors = await this.secondFactor.needed(client, sub);
-    if (factors && !factors.enrolled) throw new InvalidGrant('this account must set up a second factor first; it can do so by signing in through the browser');
-    if (factors) throw new SecondFactorRequired(await this.partial.issue(client.clientId, sub, scopes, ['pwd']), requiredFactors(factors));
-    return this.issue(client, sub, scopes, ['pwd']);
-  }
-
-  /** Tokens for the user: an access token, an ID token for openid, a refresh token for offline_access. */
-  async issue(client: Client, sub: string, scopes: string[], amr: string[]): Promise<TokenResponse> {
-    const outcome = await this.grants.db.transaction(async (tx) => {
-      const grant = await this.grants.createGrant(tx, { clientId: client.clientId, userId: sub, scopes, sessionId: null, authTime: new Date(), amr });
-      const refresh = this.tokens.wantsRefreshToken(client, scopes) ? await this.grants.issueRefreshToken(tx, grant, scopes, this.issuer.refreshTokenTtl(client)) : undefined;
-      return { grant, refresh };
-    });
-    return this.tokens.forUser(client, outcome.grant, await this.tokens.target(scopes, null), { refreshToken: outcome.refresh, withIdToken: true });
+    return this.firstFactor.continue(client, verified.value.sub, scopes, ['pwd']);
   }
 }

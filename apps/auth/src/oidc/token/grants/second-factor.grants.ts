@@ -6,8 +6,8 @@ import { InvalidGrant, InvalidRequest } from '../../errors/oauth.errors';
 import { withSecondFactor } from '../../../second-factor/second-factor.gate';
 import { GrantHandler, GrantRequestContext, TokenResponse } from '../grant-handler';
 import { FACTOR_GRANT_TYPES, FactorGrantType } from '../second-factor/factor-grant-types';
+import { FirstFactorPassedService } from '../second-factor/first-factor-passed.service';
 import { PartialFactorTokensService } from '../second-factor/partial-factor-tokens.service';
-import { PasswordGrant } from './password.grant';
 
 const WRONG = {
   wrong_code: 'the code is wrong',
@@ -19,21 +19,21 @@ const WRONG = {
 } as const;
 
 /**
- * Completes the password grant with a second factor: the partial_factor_token it answered plus a
- * code. Allowed to every client that may use the password grant.
+ * Completes the password or certificate grant with a second factor: the partial_factor_token it
+ * answered plus a code. Allowed to every client that may use either grant.
  */
 @Injectable()
 abstract class FactorGrant implements GrantHandler {
   abstract readonly method: SecondFactorMethod;
   abstract readonly grantType: FactorGrantType;
-  readonly allowedBy = 'password' as const;
+  readonly allowedBy = ['password', 'certificate'] as const;
   readonly parameters = ['partial_factor_token', 'code'] as const;
   readonly required: readonly string[] = ['partial_factor_token', 'code'];
 
   constructor(
     protected readonly bus: BusClient,
     protected readonly partial: PartialFactorTokensService,
-    protected readonly password: PasswordGrant,
+    protected readonly firstFactor: FirstFactorPassedService,
   ) {}
 
   async handle(client: Client, params: Record<string, string>, request: GrantRequestContext): Promise<TokenResponse> {
@@ -48,7 +48,7 @@ abstract class FactorGrant implements GrantHandler {
       throw err;
     }
     if (!(await this.partial.consume(row))) throw new InvalidGrant('the partial_factor_token was already used');
-    return this.password.issue(client, row.user_id, row.scopes, withSecondFactor(row.amr, verdict.value.amr));
+    return this.firstFactor.issue(client, row.user_id, row.scopes, withSecondFactor(row.amr, verdict.value.amr));
   }
 
   private async sendSms(row: Parameters<PartialFactorTokensService['smsSent']>[0], request: GrantRequestContext): Promise<never> {

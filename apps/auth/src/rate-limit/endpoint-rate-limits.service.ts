@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, RateLimitsConfig } from '@idp/config';
 import { TooManyRequests } from '../oidc/errors/oauth.errors';
-import { RateLimiterService } from './rate-limiter.service';
+import { RateLimiterService, secondsLeft, windowStart } from './rate-limiter.service';
 
 export type LimitedEndpoint = Exclude<keyof RateLimitsConfig, 'windowSeconds'>;
 
@@ -26,33 +26,56 @@ export class EndpointRateLimits {
   ) {}
 
   perIp(endpoint: LimitedEndpoint, ip: string): Promise<void> {
-    return this.check(endpoint, 'ip', ip, this.config.rateLimits[endpoint].perIp);
+    return this.count(endpoint, ip);
   }
 
   perClient(endpoint: LimitedEndpoint, clientId: string): Promise<void> {
-    return this.check(endpoint, 'client', clientId, this.config.rateLimits[endpoint].perClient);
+    return this.count(endpoint, undefined, clientId);
   }
 
-  private async check(endpoint: LimitedEndpoint, kind: 'ip' | 'client', who: string, max: number): Promise<void> {
-    if (max <= 0) return;
-    const key = `ep:${endpoint}:${kind}:${who.slice(0, 200)}`;
-    const until = this.over.get(key);
-    if (until !== undefined) {
-      if (until > Date.now()) throw this.refusal(kind, Math.max(1, Math.ceil((until - Date.now()) / 1000)));
-      this.over.delete(key);
+  /**
+   * Refuses at once, without a round trip, an address (or client) this instance has already seen
+   * over its limit in the current window.
+   */
+  precheck(endpoint: LimitedEndpoint, ip: string | undefined, clientId?: string): void {
+    for (const c of this.checks(endpoint, ip, clientId)) {
+      const until = this.over.get(c.key);
+      if (until === undefined) continue;
+      if (until > Date.now()) throw this.refusal(c.kind, Math.max(1, Math.ceil((until - Date.now()) / 1000)));
+      this.over.delete(c.key);
     }
-    let wait: number | null;
+  }
+
+  /**
+   * Counts one request against the address and, once it is known, the client, in a single round
+   * trip to the store, so a token request costs one statement for both counters.
+   */
+  async count(endpoint: LimitedEndpoint, ip: string | undefined, clientId?: string): Promise<void> {
+    const checks = this.checks(endpoint, ip, clientId);
+    if (!checks.length) return;
+    this.precheck(endpoint, ip, clientId);
+    let counts: number[];
+    const start = windowStart({ windowSeconds: this.config.rateLimits.windowSeconds });
     try {
-      wait = await this.limiter.consume([{ key, max }], this.config.rateLimits.windowSeconds);
+      counts = await this.limiter.counts(checks.map((c) => c.key), this.config.rateLimits.windowSeconds);
     } catch (err) {
       this.logger.warn(`rate-limit store unavailable, request let through: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    if (wait !== null) {
-      if (this.over.size >= 10000) this.over.clear(); // bounded, whatever the number of addresses
-      this.over.set(key, Date.now() + wait * 1000);
-      throw this.refusal(kind, wait);
-    }
+    const overIndex = counts.findIndex((n, i) => n > checks[i].max);
+    if (overIndex < 0) return;
+    const wait = secondsLeft(start, { windowSeconds: this.config.rateLimits.windowSeconds });
+    if (this.over.size >= 10000) this.over.clear(); // bounded, whatever the number of addresses
+    checks.forEach((c, i) => counts[i] > c.max && this.over.set(c.key, Date.now() + wait * 1000));
+    throw this.refusal(checks[overIndex].kind, wait);
+  }
+
+  private checks(endpoint: LimitedEndpoint, ip: string | undefined, clientId: string | undefined) {
+    const limits = this.config.rateLimits[endpoint];
+    const checks: Array<{ kind: 'ip' | 'client'; key: string; max: number }> = [];
+    if (ip !== undefined && limits.perIp > 0) checks.push({ kind: 'ip', key: `ep:${endpoint}:ip:${ip.slice(0, 200)}`, max: limits.perIp });
+    if (clientId !== undefined && limits.perClient > 0) checks.push({ kind: 'client', key: `ep:${endpoint}:client:${clientId.slice(0, 200)}`, max: limits.perClient });
+    return checks;
   }
 
   private refusal(kind: 'ip' | 'client', wait: number): TooManyRequests {

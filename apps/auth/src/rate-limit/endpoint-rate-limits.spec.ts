@@ -61,6 +61,18 @@ describe('endpoint rate limits', () => {
     store.failing = true;
     for (let i = 0; i < 3; i++) await expect(limits.perIp('token', '10.0.0.1')).resolves.toBeUndefined();
   });
+  it('counts an address and a client in one round trip, and refuses a known-over address without one', async () => {
+    const { store, limits } = setup({ RATE_LIMIT_TOKEN_PER_IP: '2', RATE_LIMIT_TOKEN_PER_CLIENT: '5' });
+    await limits.count('token', '10.0.0.9', 'client-9');
+    expect(store.calls).toBe(1);
+    await limits.count('token', '10.0.0.9', 'client-9');
+    const refused = await limits.count('token', '10.0.0.9', 'client-9').catch((e) => e);
+    expect(refused).toBeInstanceOf(TooManyRequests);
+    expect(refused.message).toMatch(/this address/);
+    expect(store.calls).toBe(3);
+    expect(() => limits.precheck('token', '10.0.0.9')).toThrow(TooManyRequests);
+    expect(store.calls).toBe(3);
+  });
 });
 
 describe('fixed windows', () => {

@@ -37,6 +37,11 @@ export class RateLimiterService {
     await this.store.hit(keys, windowStart(limit), limit.windowSeconds);
   }
 
+  /** Counts this request against each key, answering each key's count in this window: one round trip. */
+  counts(keys: string[], windowSeconds: number): Promise<number[]> {
+    return this.store.hit(keys, windowStart({ windowSeconds }), windowSeconds);
+  }
+
   /**
    * Counts this request against each key and says whether any is now past its own maximum: the
    * seconds to wait, or null. A single round trip whatever the number of keys.

@@ -28,13 +28,21 @@ export class TokenController {
     let grantType = 'unknown';
     let clientId = 'unknown';
     try {
-      await this.limits.perIp('token', req.ip);
+      this.limits.precheck('token', req.ip);
       const params = singleValued(req.body);
-      if (!params.grant_type) throw new InvalidRequest('grant_type is required');
-      grantType = this.handlers.has(params.grant_type) ? params.grant_type : 'unsupported';
-      const client = await this.clients.authenticate(req, params);
+      const client = await (async () => {
+        if (!params.grant_type) throw new InvalidRequest('grant_type is required');
+        grantType = this.handlers.has(params.grant_type) ? params.grant_type : 'unsupported';
+        return this.clients.authenticate(req, params);
+      })().catch(async (err) => {
+        // A request refused before the client is known still counts for its address: guessing
+        // secrets spends the same allowance.
+        await this.limits.count('token', req.ip);
+        throw err;
+      });
       clientId = client.clientId;
-      await this.limits.perClient('token', client.clientId);
+      // The address and the client together, in one round trip to the counter store.
+      await this.limits.count('token', req.ip, client.clientId);
       const handler = this.handlers.get(params.grant_type);
       if (!handler) throw new UnsupportedGrantType(`grant_type ${params.grant_type} is not supported`);
       const allowedAs = handler.allowedBy ?? [handler.grantType as GrantType];

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestPki, basic, postForm } from '@idp/testing';
-import { DATABASE_URL, Topology } from './topology';
+import { DATABASE_URL, NATS_URL, Topology } from './topology';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'main.js');
 
@@ -40,7 +40,8 @@ function admin(args: string[], env: Record<string, string | undefined>, stdin?: 
 describe('admin command line on the PostgreSQL database of a running distributed platform', () => {
   const kek = randomBytes(32).toString('base64');
   const topology = new Topology({ KEY_ENCRYPTION_KEY: kek });
-  const env = { DATABASE_URL, KEY_ENCRYPTION_KEY: kek };
+  // NATS_URL lets the command line tell the running auth instances to drop their cached copies.
+  const env = { DATABASE_URL, KEY_ENCRYPTION_KEY: kek, NATS_URL };
   const run = (...args: string[]) => admin(args, env);
   const dir = mkdtempSync(join(tmpdir(), 'admin-cli-'));
 

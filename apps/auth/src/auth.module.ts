@@ -106,6 +106,14 @@ import { CertificateLoginService } from './certificate/certificate-login.service
 import { CertificateGrant } from './certificate/certificate.grant';
 import { TrustStoreService } from './certificate/trust-store.service';
 import { CertificateLogin1764300000000 } from './migrations/1764300000000-certificate-login';
+import { UpstreamProviders1764800000000 } from './migrations/1764800000000-upstream-providers';
+import { AdminOrganizationsController } from './organizations/admin-organizations.controller';
+import { FederatedLoginController } from './organizations/federated-login.controller';
+import { DomainVerifier } from './organizations/domain-verifier';
+import { TxtResolver } from './organizations/txt-resolver';
+import { UpstreamProvidersService } from './organizations/upstream-providers.service';
+import { OrganizationAccess } from './organizations/organization-access';
+import { FederatedSessions } from './organizations/federated-sessions';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -134,7 +142,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, CertificateLogin1764300000000, PartnerHints1764400000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, CertificateLogin1764300000000, PartnerHints1764400000000, UpstreamProviders1764800000000],
         }),
       ],
       controllers: [
@@ -170,6 +178,8 @@ export class AuthModule {
         AdminTrustController,
         AdminUserCertificatesController,
         AccountCertificatesController,
+        AdminOrganizationsController,
+        FederatedLoginController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
       ],
@@ -213,6 +223,11 @@ export class AuthModule {
         CertificateLoginService,
         SecondFactorGate,
         PartialFactorTokensService,
+        TxtResolver,
+        DomainVerifier,
+        UpstreamProvidersService,
+        OrganizationAccess,
+        FederatedSessions,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

@@ -5,3 +5,4 @@ export * from './subjects';
 export * from './events.v1';
 export * from './certificates.v1';
 export * from './second-factor.v1';
+export * from './organisations.v1';

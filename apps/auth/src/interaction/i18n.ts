@@ -225,6 +225,20 @@ const en = {
   'account2fa.revoked': 'The browser is no longer trusted.',
   'account2fa.back': 'Back to two-step sign-in',
   'account2fa.lastFactor': 'SMS codes are your only second factor: to stop them, turn two-step sign-in off below.',
+  'fed.title': 'Company account',
+  'fed.email': 'Work e-mail',
+  'fed.submit': 'Continue with company sign-in',
+  'fed.noRoute': 'There is no company sign-in for this address. Use another way to sign in.',
+  'fed.upstreamError': 'Your company\'s sign-in service did not sign you in: {reason}',
+  'fed.badResponse': 'Your company\'s sign-in service sent an answer we cannot trust, so you were not signed in. Try again or contact your administrator.',
+  'fed.locked': 'This account is locked.',
+  'fed.linkTitle': 'Link your company account',
+  'fed.linkLead': 'An account with the address {email} already exists. Sign in to it once to link it to your company sign-in.',
+  'fed.linkFailed': 'The password is wrong, or it is not the account with {email}.',
+  'fed.linkSubmit': 'Sign in and link',
+  'org.membersOnly': '{client} is only for members of its organisations.',
+  'org.adminsOnly': '{client} is only for organisation administrators.',
+  'scope.organization': 'Your organisation and your role in it',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -429,6 +443,20 @@ const ru: Record<MessageKey, string> = {
   'account2fa.revoked': "Браузер больше не в списке доверенных.",
   'account2fa.back': "Назад к двухэтапному входу",
   'account2fa.lastFactor': "Коды по SMS — ваш единственный второй фактор: чтобы отказаться от них, выключите двухэтапный вход ниже.",
+  'fed.title': 'Корпоративная учётная запись',
+  'fed.email': 'Рабочая почта',
+  'fed.submit': 'Войти через компанию',
+  'fed.noRoute': 'Для этого адреса нет корпоративного входа. Войдите другим способом.',
+  'fed.upstreamError': 'Служба входа вашей компании не выполнила вход: {reason}',
+  'fed.badResponse': 'Служба входа вашей компании прислала ответ, которому нельзя доверять, поэтому вход не выполнен. Попробуйте ещё раз или обратитесь к администратору.',
+  'fed.locked': 'Эта учётная запись заблокирована.',
+  'fed.linkTitle': 'Связать корпоративную учётную запись',
+  'fed.linkLead': 'Учётная запись с адресом {email} уже есть. Войдите в неё один раз, чтобы связать её с корпоративным входом.',
+  'fed.linkFailed': 'Неверный пароль, или это не учётная запись с адресом {email}.',
+  'fed.linkSubmit': 'Войти и связать',
+  'org.membersOnly': '{client} доступно только участникам его организаций.',
+  'org.adminsOnly': '{client} доступно только администраторам организаций.',
+  'scope.organization': 'Ваша организация и ваша роль в ней',
 };
 
 const kk: Record<MessageKey, string> = {
@@ -631,6 +659,20 @@ const kk: Record<MessageKey, string> = {
   'account2fa.revoked': "Браузер енді сенімді емес.",
   'account2fa.back': "Екі кезеңді кіруге оралу",
   'account2fa.lastFactor': "SMS кодтар — жалғыз екінші факторыңыз: олардан бас тарту үшін төменде екі кезеңді кіруді өшіріңіз.",
+  'fed.title': "Корпоративтік тіркелгі",
+  'fed.email': "Жұмыс поштасы",
+  'fed.submit': "Компания арқылы кіру",
+  'fed.noRoute': "Бұл мекенжай үшін корпоративтік кіру жоқ. Басқа тәсілмен кіріңіз.",
+  'fed.upstreamError': "Компанияңыздың кіру қызметі кіргізбеді: {reason}",
+  'fed.badResponse': "Компанияңыздың кіру қызметі сенуге болмайтын жауап жіберді, сондықтан кіру орындалмады. Қайталап көріңіз немесе әкімшіге хабарласыңыз.",
+  'fed.locked': "Бұл тіркелгі бұғатталған.",
+  'fed.linkTitle': "Корпоративтік тіркелгіні байланыстыру",
+  'fed.linkLead': "{email} мекенжайы бар тіркелгі бар. Оны корпоративтік кірумен байланыстыру үшін бір рет кіріңіз.",
+  'fed.linkFailed': "Құпиясөз қате немесе бұл {email} тіркелгісі емес.",
+  'fed.linkSubmit': "Кіру және байланыстыру",
+  'org.membersOnly': "{client} тек оның ұйымдарының мүшелеріне арналған.",
+  'org.adminsOnly': "{client} тек ұйым әкімшілеріне арналған.",
+  'scope.organization': "Ұйымыңыз және ондағы рөліңіз",
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, ru, kk };

@@ -212,6 +212,53 @@ describe('organisations, verified domains and company sign-in through an upstrea
     expect(dana.location).toContain('code=');
   });
 
+  it('signs in through a plain OAuth 2.0 provider (authorize, token and userinfo URLs) with a claim mapping', async () => {
+    const plain = (await platform.admin.call('POST', '/admin/organizations', { name: 'Plain' })).json;
+    const domain = (await platform.admin.call('POST', `/admin/organizations/${plain.id}/domains`, { domain: 'plain.kz' })).json;
+    dns['plain.kz'] = [`idp-verification=${domain.verification_token}`];
+    await platform.admin.call('POST', `/admin/organizations/${plain.id}/domains/plain.kz/verify`);
+    const incomplete = await platform.admin.call('POST', `/admin/organizations/${plain.id}/upstream-providers`, { kind: 'oauth2', client_id: 'x', client_secret: 'y', authorization_endpoint: 'ftp://x' });
+    expect(incomplete.status).toBe(400);
+    expect(Object.keys(incomplete.json.fields).sort()).toEqual(['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint']);
+    const added = await platform.admin.call('POST', `/admin/organizations/${plain.id}/upstream-providers`, {
+      kind: 'oauth2', client_id: upstream.clientId, client_secret: upstream.clientSecret, scopes: ['openid', 'email', 'profile'],
+      authorization_endpoint: `${upstream.issuer}/auth`, token_endpoint: `${upstream.issuer}/token`, userinfo_endpoint: `${upstream.issuer}/me`,
+      claim_mapping: { sub: 'email', given_name: 'family_name', family_name: 'given_name' },
+    });
+    expect(added.status).toBe(201);
+    const out = await companySignIn('saule@plain.kz');
+    expect(out.tokens!.claims()).toMatchObject({ amr: ['fed'], idp: `${upstream.issuer}/auth` });
+    expect(await client.userinfo(out.tokens!.access_token!)).toMatchObject({ email: 'saule@plain.kz', given_name: 'Employee', family_name: 'saule', org_id: plain.id });
+  });
+
+  it('ending our session also ends the upstream one (its end_session_endpoint), then returns to the client', async () => {
+    const logoutClient = await platform.admin.createClient({
+      client_name: 'Logout', redirect_uris: [REDIRECT], post_logout_redirect_uris: ['https://rp.example/bye'], grant_types: ['authorization_code'],
+      scope: 'openid profile email organization', first_party: true, allowed_login_methods: ['federated'],
+    });
+    const rp = new (await Issuer.discover(platform.base)).Client({ client_id: logoutClient.client_id, client_secret: logoutClient.client_secret, redirect_uris: [REDIRECT] });
+    const { tokens, browser } = await companySignIn('aliya@acme.kz', rp);
+    const out = await browser.request(`${platform.base}/connect/endsession?id_token_hint=${tokens!.id_token}&post_logout_redirect_uri=${encodeURIComponent('https://rp.example/bye')}&state=bye-state-1`);
+    expect(out.status).toBe(303);
+    const atUpstream = new URL(out.location!);
+    expect(atUpstream.origin + atUpstream.pathname).toBe(`${upstream.issuer}/session/end`);
+    expect(atUpstream.searchParams.get('client_id')).toBe(upstream.clientId);
+    expect(atUpstream.searchParams.get('post_logout_redirect_uri')).toBe(`${platform.base}/interaction/federated/logged-out`);
+
+    // The upstream asks its user to confirm, then sends the browser back to us, and we on to the client.
+    const confirm = await browser.request(out.location!);
+    let page = await browser.submit(confirm, '/session/end/confirm', { logout: 'yes' });
+    for (let hops = 0; page.location && !page.location.startsWith('https://rp.example') && hops < 5; hops++) page = await browser.request(page.location);
+    expect(page.location).toBe('https://rp.example/bye?state=bye-state-1');
+
+    // Our session is gone, and a forged way back is not followed.
+    const silent = await browser.request(rp.authorizationUrl({ scope: 'openid', prompt: 'none', state: 'state-12345', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }));
+    expect(new URL(silent.location!).searchParams.get('error')).toBe('login_required');
+    const forged = await browser.request(`${platform.base}/interaction/federated/logged-out?state=${Buffer.from(JSON.stringify({ u: 'https://evil.example', exp: 9e9 })).toString('base64url')}.AAAA`);
+    expect(forged.status).toBe(200);
+    expect(forged.location).toBeUndefined();
+  });
+
   it('never logs the upstream client secret, codes or tokens', () => {
     const all = logged.join('');
     expect(all.length).toBeGreaterThan(0);

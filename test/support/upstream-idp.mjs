@@ -15,7 +15,7 @@ const stranger = await exportJWK((await generateKeyPair('RS256', { extractable: 
 const publicPart = ({ d, p, q, dp, dq, qi, ...pub }) => pub;
 
 const provider = new Provider(issuer, {
-  clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'], post_logout_redirect_uris: [] }],
+  clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'], post_logout_redirect_uris: [redirectUri.replace(/\/callback$/, '/logged-out')] }],
   jwks: { keys: [{ ...signing, kid: 'company-1', use: 'sig', alg: 'RS256' }] },
   cookies: { keys: ['upstream-test-cookie-key'] },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },

@@ -114,6 +114,7 @@ import { TxtResolver } from './organizations/txt-resolver';
 import { UpstreamProvidersService } from './organizations/upstream-providers.service';
 import { OrganizationAccess } from './organizations/organization-access';
 import { FederatedSessions } from './organizations/federated-sessions';
+import { UpstreamLoggedOutController, UpstreamLogout } from './organizations/upstream-logout';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -180,6 +181,7 @@ export class AuthModule {
         AccountCertificatesController,
         AdminOrganizationsController,
         FederatedLoginController,
+        UpstreamLoggedOutController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
       ],
@@ -228,6 +230,7 @@ export class AuthModule {
         UpstreamProvidersService,
         OrganizationAccess,
         FederatedSessions,
+        UpstreamLogout,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

@@ -156,6 +156,7 @@ export class UpstreamProvidersService {
       scopes: p.scopes,
       claim_mapping: p.claimMapping,
       redirect_uri: `${this.config.issuer}/interaction/federated/callback`,
+      post_logout_redirect_uri: `${this.config.issuer}/interaction/federated/logged-out`,
     };
   }
 }

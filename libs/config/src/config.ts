@@ -63,6 +63,8 @@ export interface AppConfig {
   certificates: CertificateLoginConfig;
   /** Days a browser the user chose to trust skips the second factor. */
   trustedDeviceDays: number;
+  /** DNS servers (host or host:port) for domain verification TXT lookups; empty = the system's. */
+  dnsServers: string[];
 }
 
 /** Rotation of the signing keys shared by all auth instances. */
@@ -250,5 +252,13 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     certificates: loadCertificateConfig(env, (message) => new ConfigError(message)),
     // A month, as most providers offer; 0 hides the "trust this browser" choice.
     trustedDeviceDays: int(env, 'TRUSTED_DEVICE_DAYS', 30, 0),
+    dnsServers: dnsServers(env, 'DNS_SERVERS'),
   };
+}
+
+function dnsServers(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.find((s) => !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:]+)(:\d{1,5})?$/.test(s));
+  if (bad) throw new ConfigError(`${name}: "${bad}" is not a host or host:port`);
+  return list;
 }

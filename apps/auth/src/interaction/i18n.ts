@@ -236,8 +236,6 @@ const en = {
   'fed.linkLead': 'An account with the address {email} already exists. Sign in to it once to link it to your company sign-in.',
   'fed.linkFailed': 'The password is wrong, or it is not the account with {email}.',
   'fed.linkSubmit': 'Sign in and link',
-  'org.membersOnly': '{client} is only for members of its organisations.',
-  'org.adminsOnly': '{client} is only for organisation administrators.',
   'scope.organization': 'Your organisation and your role in it',
 } as const;
 
@@ -454,8 +452,6 @@ const ru: Record<MessageKey, string> = {
   'fed.linkLead': 'Учётная запись с адресом {email} уже есть. Войдите в неё один раз, чтобы связать её с корпоративным входом.',
   'fed.linkFailed': 'Неверный пароль, или это не учётная запись с адресом {email}.',
   'fed.linkSubmit': 'Войти и связать',
-  'org.membersOnly': '{client} доступно только участникам его организаций.',
-  'org.adminsOnly': '{client} доступно только администраторам организаций.',
   'scope.organization': 'Ваша организация и ваша роль в ней',
 };
 
@@ -670,8 +666,6 @@ const kk: Record<MessageKey, string> = {
   'fed.linkLead': "{email} мекенжайы бар тіркелгі бар. Оны корпоративтік кірумен байланыстыру үшін бір рет кіріңіз.",
   'fed.linkFailed': "Құпиясөз қате немесе бұл {email} тіркелгісі емес.",
   'fed.linkSubmit': "Кіру және байланыстыру",
-  'org.membersOnly': "{client} тек оның ұйымдарының мүшелеріне арналған.",
-  'org.adminsOnly': "{client} тек ұйым әкімшілеріне арналған.",
   'scope.organization': "Ұйымыңыз және ондағы рөліңіз",
 };
 

@@ -45,7 +45,8 @@ export class RegistrationController {
     const initial = bearer(req, 'an initial access token');
     const usable = await this.initialTokens.usable(initial);
     if (!usable) throw new InvalidToken('the initial access token is invalid, expired or used up');
-    const allowedScope = usable.scope ?? USER_SCOPES.filter((s) => !PARTNER_USER_SCOPES.includes(s)).join(' ');
+    // Organisation membership, like the partner scopes, only when the initial access token names it.
+    const allowedScope = usable.scope ?? USER_SCOPES.filter((s) => !PARTNER_USER_SCOPES.includes(s) && s !== 'organization').join(' ');
     const metadata = await this.validated(metadataInput(body), allowedScope);
     // Taken only now, so a request refused for its metadata does not use up a single-use token.
     const initialId = await this.initialTokens.consume(initial);

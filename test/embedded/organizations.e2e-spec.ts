@@ -182,9 +182,14 @@ describe('organisations, verified domains and company sign-in through an upstrea
     expect(await users('mallory')).toEqual([]);
     expect((await platform.admin.call('GET', `/admin/organizations/${badOrg.id}`)).json.members).toEqual([]);
 
-    // A replayed callback (same state) finds nothing.
+    // A replayed callback (same state), a made-up state or none find nothing; a form without its CSRF token is refused.
     const replay = await blocked.browser.request(blocked.page.url);
     expect(replay.status).toBe(400);
+    expect((await blocked.browser.request(`${platform.base}/interaction/federated/callback?state=made-up&code=x`)).status).toBe(400);
+    expect((await blocked.browser.request(`${platform.base}/interaction/federated/callback`)).status).toBe(400);
+    const fresh = new Browserless(platform.base);
+    const login = await fresh.follow(client.authorizationUrl({ scope: 'openid', state: 'state-12345', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }));
+    expect((await fresh.request(`${new URL(login.url).pathname}/federated`, { form: { email: 'aliya@acme.kz' } })).status).toBe(403);
   });
 
   it('refuses members-only and admins-only clients to others with access_denied', async () => {

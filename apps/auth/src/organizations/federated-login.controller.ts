@@ -16,6 +16,7 @@ import { randomToken, sha256 } from '../oidc/crypto';
 import { renderFederatedForm, renderLinkPage } from './federated.view';
 import { UpstreamProfile, UpstreamRefused, UpstreamUntrusted, redeemCode } from './upstream-client';
 import { UpstreamProvidersService } from './upstream-providers.service';
+import { PasswordThrottleService } from '../rate-limit/password-throttle.service';
 
 const BROWSER_COOKIE = 'idp_federated';
 const CALLBACK_PATH = '/interaction/federated/callback';
@@ -42,6 +43,7 @@ export class FederatedLoginController {
     @InjectDataSource('auth') private readonly db: DataSource,
     @InjectRepository(InteractionEntity, 'auth') private readonly interactions: Repository<InteractionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly throttle: PasswordThrottleService,
   ) {}
 
   private get redirectUri() {
@@ -160,9 +162,16 @@ export class FederatedLoginController {
     if (!pending || interaction.state !== 'login') return this.flow.redirect(reply, interaction);
     const base = await this.flow.pageBase(interaction, req);
     const email: string = pending.profile.email;
+    // The same wall against guessing as the sign-in page.
+    const wait = await this.throttle.blocked(str(form.username), req.ip);
+    if (wait !== null) {
+      void reply.header('Retry-After', String(wait));
+      return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email, failed: true }), 429);
+    }
     const verified = await this.bus.request(AccountsSubjects.passwordVerify, { login: str(form.username), password: str(form.password) });
     const owner = verified.ok ? await this.bus.request(AccountsSubjects.claimsGet, { sub: verified.value.sub, scopes: ['email'] }) : null;
     if (!verified.ok || !owner?.ok || owner.value.email !== email) {
+      if (!verified.ok) await this.throttle.failed(str(form.username), req.ip);
       return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email, failed: true }), 401);
     }
     const linked = await this.bus.request(S.federatedLink, { ...(pending.profile as FederatedSignInRequest), sub: verified.value.sub });

@@ -2,6 +2,7 @@ import { BaseClient, Issuer, generators } from 'openid-client';
 import { decodeJwt } from 'jose';
 import { Browserless, PageResponse } from '@idp/testing';
 import { TxtResolver } from '../../apps/auth/src/organizations/txt-resolver';
+import { totpCode } from '../../apps/accounts/src/second-factor/totp';
 import { UpstreamIdp, startUpstreamIdp } from '../support/upstream-idp';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 import { signInThroughPages } from './flows';
@@ -262,6 +263,26 @@ describe('organisations, verified domains and company sign-in through an upstrea
     const forged = await browser.request(`${platform.base}/interaction/federated/logged-out?state=${Buffer.from(JSON.stringify({ u: 'https://evil.example', exp: 9e9 })).toString('base64url')}.AAAA`);
     expect(forged.status).toBe(200);
     expect(forged.location).toBeUndefined();
+  });
+
+  it('a client that requires a second factor gets it after the company sign-in, and the ID token still names the upstream', async () => {
+    const strict = await platform.admin.createClient({
+      client_name: 'Bank', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], scope: 'openid profile email organization',
+      first_party: true, allowed_login_methods: ['federated'], require_2fa: true,
+    });
+    const bank = new (await Issuer.discover(platform.base)).Client({ client_id: strict.client_id, client_secret: strict.client_secret, redirect_uris: [REDIRECT] });
+    const checks = { state: generators.state(), nonce: generators.nonce(), code_verifier: generators.codeVerifier() };
+    const browser = new Browserless(platform.base);
+    const login = await browser.follow(bank.authorizationUrl({ scope: 'openid email', state: checks.state, nonce: checks.nonce, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256' }));
+    let page = await browser.request(`${new URL(login.url).pathname}/federated`, { form: { csrf: /name="csrf" value="([^"]+)"/.exec(login.body)![1], email: 'timur@acme.kz' } });
+    for (let hops = 0; page.location && hops < 20; hops++) page = await browser.request(page.location);
+    expect(page.url).toMatch(/\/second-factor$/);
+    const secret = /data-secret="([A-Z2-7]+)"/.exec(page.body)![1];
+    const enrolled = await browser.submit(page, '/second-factor/enrol', { code: totpCode(secret, new Date()) });
+    const out = await browser.submit(enrolled, '/second-factor/continue', {});
+    const tokens = await bank.callback(REDIRECT, bank.callbackParams(out.location!), checks);
+    expect(tokens.claims().amr).toEqual(expect.arrayContaining(['fed', 'mfa']));
+    expect(tokens.claims().idp).toBe(upstream.issuer);
   });
 
   it('never logs the upstream client secret, codes or tokens', () => {

@@ -70,23 +70,22 @@ export class InteractionFlow {
    * After the first factor: the second factor when the account has one on, or an administrator or
    * the client requires one (unless this browser is trusted and the account has one), then on.
    */
-  async signedIn(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false, onSession?: (sessionId: string) => Promise<void>) {
+  async signedIn(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
     const status = await this.secondFactor.needed(await this.clients.find(interaction.clientId), userId);
     if (status && !(status.enrolled && (await this.secondFactor.trustedBrowser(req, userId)))) {
       const secondFactor = { askProfile, firstFactorSms: interaction.otp?.channel === 'sms' };
       const moved = await this.interactions.transition(interaction, 'second_factor', { userId, amr, otp: null, secondFactor });
       return moved ? this.redirect(reply, interaction, '/second-factor') : this.expired(req, reply);
     }
-    return this.establish(interaction, req, reply, userId, amr, askProfile, onSession);
+    return this.establish(interaction, req, reply, userId, amr, askProfile);
   }
 
   /**
    * The user is known: the SSO session starts with how the user got in (RFC 8176 amr), then a new
    * account gives its name, then consent or straight back to the client.
    */
-  async establish(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false, onSession?: (sessionId: string) => Promise<void>) {
+  async establish(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
     const session = await this.sessions.start(reply, userId, amr);
-    if (onSession) await onSession(session.id);
     // Invitations to the identifiers this account has verified are accepted at sign-in.
     await this.bus.value(OrganisationsSubjects.invitationsAccept, { sub: userId });
     this.events.publish('user.login_succeeded', { sub: userId, client_id: interaction.clientId, amr });

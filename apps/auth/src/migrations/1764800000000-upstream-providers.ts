@@ -44,17 +44,20 @@ export class UpstreamProviders1764800000000 implements MigrationInterface {
       profile jsonb NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now()
     )`);
-    // Which upstream a session came through (the ID token's idp, and logout at the upstream).
-    await q.query(`CREATE TABLE auth.federated_sessions (
-      session_id uuid PRIMARY KEY,
+    // Which upstream an interaction's sign-in came through; its session (once started, after any
+    // second factor) carries the ID token's idp and continues logout at the upstream.
+    await q.query(`CREATE TABLE auth.federated_interactions (
+      interaction_id text PRIMARY KEY,
       provider_id uuid NOT NULL,
       idp text NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now()
     )`);
+    await q.query(`CREATE INDEX interactions_session_idx ON auth.interactions (session_id) WHERE session_id IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE auth.federated_sessions`);
+    await q.query(`DROP INDEX auth.interactions_session_idx`);
+    await q.query(`DROP TABLE auth.federated_interactions`);
     await q.query(`DROP TABLE auth.federated_pending_links`);
     await q.query(`DROP TABLE auth.federated_logins`);
     await q.query(`DROP TABLE auth.upstream_providers`);

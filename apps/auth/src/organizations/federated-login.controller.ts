@@ -17,6 +17,7 @@ import { renderFederatedForm, renderLinkPage } from './federated.view';
 import { UpstreamProfile, UpstreamRefused, UpstreamUntrusted, redeemCode } from './upstream-client';
 import { UpstreamProvidersService } from './upstream-providers.service';
 import { PasswordThrottleService } from '../rate-limit/password-throttle.service';
+import { FederatedSessions } from './federated-sessions';
 
 const BROWSER_COOKIE = 'idp_federated';
 const CALLBACK_PATH = '/interaction/federated/callback';
@@ -44,6 +45,7 @@ export class FederatedLoginController {
     @InjectRepository(InteractionEntity, 'auth') private readonly interactions: Repository<InteractionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly throttle: PasswordThrottleService,
+    private readonly federatedSessions: FederatedSessions,
   ) {}
 
   private get redirectUri() {
@@ -182,9 +184,8 @@ export class FederatedLoginController {
   }
 
   private async signIn(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, sub: string, amr: string[], providerId: string, idp: string) {
-    return this.flow.signedIn(interaction, req, reply, sub, amr, false, async (sessionId) => {
-      await this.db.query(`INSERT INTO auth.federated_sessions (session_id, provider_id, idp) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [sessionId, providerId, idp]);
-    });
+    await this.federatedSessions.record(interaction.id, providerId, idp);
+    return this.flow.signedIn(interaction, req, reply, sub, amr);
   }
 
   private async pending(interactionId: string): Promise<{ provider_id: string; profile: Record<string, any> } | null> {

@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig } from '@idp/config';
 import { AccountsSubjects, FederatedSignInRequest, OrganisationsSubjects as S } from '@idp/contracts';
 import { InteractionEntity } from '@idp/domain';
 import { Outbound } from '@idp/outbound';
-import { Locale, pickLocale, t } from '../interaction/i18n';
+import { pickLocale, t } from '../interaction/i18n';
 import { Form, InteractionFlow, str } from '../interaction/interaction-flow.service';
 import { loginMethods } from '../interaction/login-methods';
 import { renderErrorPage } from '../interaction/views/error.view';
@@ -92,7 +92,6 @@ export class FederatedLoginController {
 
   @Get('federated/callback')
   async callback(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const locale = pickLocale(undefined, req.headers['accept-language']);
     const state = typeof query.state === 'string' ? query.state : '';
     const browser = req.cookies?.[BROWSER_COOKIE] ?? '';
     void reply.clearCookie(BROWSER_COOKIE, { path: CALLBACK_PATH });
@@ -107,7 +106,7 @@ export class FederatedLoginController {
       : [];
     const interaction = trip ? await this.interactions.findOne({ where: { id: trip.interaction_id } }) : null;
     if (!trip || !interaction || interaction.state !== 'login' || interaction.expiresAt.getTime() <= Date.now()) return this.flow.expired(req, reply);
-    const pageLocale = pickLocale(interaction.request.ui_locales, req.headers['accept-language']) ?? locale;
+    const pageLocale = pickLocale(interaction.request.ui_locales, req.headers['accept-language']);
     const provider = await this.providers.find(trip.provider_id);
     if (!provider) return this.flow.expired(req, reply);
 
@@ -195,4 +194,3 @@ export class FederatedLoginController {
   }
 }
 
-export type { Locale };

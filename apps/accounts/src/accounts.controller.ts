@@ -7,6 +7,7 @@ import { OtpService } from './otp/otp.service';
 import { normaliseEmail, normalisePhone } from './users/identifiers';
 import { UsersService } from './users/users.service';
 import { IinService } from './users/iin.service';
+import { OrganizationsService } from './organizations/organizations.service';
 
 /** The accounts service's bus surface; every reply is a typed BusReply. */
 @Controller()
@@ -17,6 +18,7 @@ export class AccountsController {
     private readonly outbox: OutboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly iin: IinService,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   @MessagePattern(AccountsSubjects.userCreate)
@@ -36,6 +38,7 @@ export class AccountsController {
   @MessagePattern(AccountsSubjects.claimsGet)
   async claims(@Payload() req: ClaimsRequest) {
     const claims = await this.users.claims(req.sub, Array.isArray(req.scopes) ? req.scopes : []);
+    if (claims && req.scopes?.includes('organization')) Object.assign(claims, await this.organizations.claims(req.sub));
     return claims ? ok(claims) : fail('not_found', 'no such user');
   }
 

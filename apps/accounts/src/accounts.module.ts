@@ -19,13 +19,16 @@ import { AccountController } from './profile/account.controller';
 import { AccountService } from './profile/account.service';
 import { PhotoService } from './profile/photo.service';
 import { RecoveryService } from './recovery/recovery.service';
+import { OrganizationsController } from './organizations/organizations.controller';
+import { OrganizationsService } from './organizations/organizations.service';
+import { FederatedIdentitiesService } from './organizations/federated-identities.service';
 
 /** Users, identifiers, credentials and one-time codes. Reached only over the bus. */
 @Module({
   imports: [
     DatabaseModule.forApp({ schema: 'accounts', entities: [UserEntity], migrations: ACCOUNTS_MIGRATIONS }),
   ],
-  controllers: [AccountsController, CertificatesController, SecondFactorController, AccountController, AuditController],
-  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService, SecondFactorService, AuditService, AccountService, PhotoService, RecoveryService],
+  controllers: [AccountsController, CertificatesController, SecondFactorController, AccountController, AuditController, OrganizationsController],
+  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService, SecondFactorService, AuditService, AccountService, PhotoService, RecoveryService, OrganizationsService, FederatedIdentitiesService],
 })
 export class AccountsModule {}

@@ -72,6 +72,8 @@ export interface AppConfig {
   trustedDeviceDays: number;
   /** Processes of the auth app (node:cluster): every core in distributed mode, one in embedded mode. */
   authWorkers: number;
+  /** DNS servers (host or host:port) for domain verification TXT lookups; empty = the system's. */
+  dnsServers: string[];
 }
 
 /** Rotation of the signing keys shared by all auth instances. */
@@ -283,6 +285,7 @@ export function loadConfig(mode: RunMode, env: Env = process.env): AppConfig {
     // A month, as most providers offer; 0 hides the "trust this browser" choice.
     trustedDeviceDays: int(env, 'TRUSTED_DEVICE_DAYS', 30, 0),
     authWorkers: mode === 'embedded' ? 1 : int(env, 'AUTH_WORKERS', availableParallelism(), 1),
+    dnsServers: dnsServers(env, 'DNS_SERVERS'),
   };
 }
 
@@ -313,4 +316,11 @@ function rateLimits(env: Env): RateLimitsConfig {
     for (const key of ['token', 'deviceAuthorization', 'introspection', 'registration'] as const) limits[key] = { perIp: 0, perClient: 0 };
   }
   return limits;
+}
+
+function dnsServers(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.find((s) => !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:]+)(:\d{1,5})?$/.test(s));
+  if (bad) throw new ConfigError(`${name}: "${bad}" is not a host or host:port`);
+  return list;
 }

@@ -4,7 +4,7 @@
  * `idp.events.<type>`: never a bus subject (`consent.v1...`), which the stream would otherwise swallow.
  */
 export interface DomainEvents {
-  'user.registered': { sub: string; method: 'password' | 'otp' | 'admin' };
+  'user.registered': { sub: string; method: 'password' | 'otp' | 'admin' | 'federated' };
   'user.locked': { sub: string };
   'user.unlocked': { sub: string };
   'user.login_succeeded': { sub: string; client_id: string; amr: string[] };

@@ -6,3 +6,4 @@ export * from './events.v1';
 export * from './certificates.v1';
 export * from './second-factor.v1';
 export * from './account.v1';
+export * from './organisations.v1';

@@ -74,6 +74,9 @@ import * as A from './account.v1';
 import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentRecord, ConsentRevokeError, ConsentSubjects } from './consent.v1';
 import { ConsentTouchRequest, TrustedPhoneConsumeError, TrustedPhoneConsumeRequest, TrustedPhoneIssueRequest, TrustedPhoneSecret } from './consent.v1';
 
+import * as Org from './organisations.v1';
+import { OrganisationsSubjects as OrgS } from './organisations.v1';
+
 type Contract<Req, Value, Code extends string = never, Details = never> = { request: Req; value: Value; code: Code; details: Details };
 
 /** The one table of every request/reply subject: what it takes, what it answers, how it fails. */
@@ -133,6 +136,22 @@ export interface Contracts {
   [A.AccountSubjects.recoveryFinish]: Contract<A.RecoveryFinishRequest, { sub: string }, A.RecoveryFinishError, A.OtpVerifyDetails>;
   [A.AccountSubjects.auditRecord]: Contract<A.AuditRecordRequest, { recorded: boolean }>;
   [A.AccountSubjects.auditList]: Contract<A.AuditListRequest, A.AuditEntry[]>;
+  [OrgS.create]: Contract<Org.OrgCreateRequest, Org.Organisation, Org.OrgError | 'user_not_found'>;
+  [OrgS.list]: Contract<Record<string, never>, Org.Organisation[]>;
+  [OrgS.get]: Contract<Org.OrgIdRequest, Org.OrganisationDetails, Org.OrgError>;
+  [OrgS.update]: Contract<Org.OrgUpdateRequest, Org.Organisation, Org.OrgError>;
+  [OrgS.remove]: Contract<Org.OrgIdRequest, { id: string }, Org.OrgError>;
+  [OrgS.memberSet]: Contract<Org.MemberSetRequest, Org.OrgMember, Org.MemberSetError>;
+  [OrgS.memberRemove]: Contract<Org.MemberRemoveRequest, { sub: string }, Org.MemberSetError>;
+  [OrgS.invite]: Contract<Org.InviteRequest, Org.OrgInvitation, Org.OrgError>;
+  [OrgS.invitationsAccept]: Contract<Org.InvitationsAcceptRequest, { joined: string[] }>;
+  [OrgS.domainClaim]: Contract<Org.DomainClaimRequest, Org.OrgDomain, Org.DomainClaimError>;
+  [OrgS.domainVerified]: Contract<Org.DomainVerifiedRequest, Org.OrgDomain, Org.OrgError>;
+  [OrgS.domainRemove]: Contract<Org.DomainClaimRequest, { domain: string }, Org.OrgError>;
+  [OrgS.route]: Contract<Org.RouteRequest, Org.Route, 'not_found'>;
+  [OrgS.memberships]: Contract<Org.InvitationsAcceptRequest, Org.Membership[]>;
+  [OrgS.federatedSignIn]: Contract<Org.FederatedSignInRequest, Org.FederatedSignIn, Org.FederatedSignInError>;
+  [OrgS.federatedLink]: Contract<Org.FederatedLinkRequest, Org.FederatedSignIn, Org.FederatedLinkError>;
 }
 
 export type Subject = keyof Contracts;

@@ -343,6 +343,18 @@ const en = {
   "scope.account": "Manage your account: profile, sign-in methods, password, sessions",
   "scope.picture": "Your photo",
   "scope.photo": "Your photo",
+  'fed.title': 'Company account',
+  'fed.email': 'Work e-mail',
+  'fed.submit': 'Continue with company sign-in',
+  'fed.noRoute': 'There is no company sign-in for this address. Use another way to sign in.',
+  'fed.upstreamError': 'Your company\'s sign-in service did not sign you in: {reason}',
+  'fed.badResponse': 'Your company\'s sign-in service sent an answer we cannot trust, so you were not signed in. Try again or contact your administrator.',
+  'fed.locked': 'This account is locked.',
+  'fed.linkTitle': 'Link your company account',
+  'fed.linkLead': 'An account with the address {email} already exists. Sign in to it once to link it to your company sign-in.',
+  'fed.linkFailed': 'The password is wrong, or it is not the account with {email}.',
+  'fed.linkSubmit': 'Sign in and link',
+  'scope.organization': 'Your organisation and your role in it',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -665,6 +677,18 @@ const ru: Record<MessageKey, string> = {
   "scope.account": "Управление учётной записью: профиль, способы входа, пароль, сеансы",
   "scope.picture": "Ваше фото",
   "scope.photo": "Ваше фото",
+  'fed.title': 'Корпоративная учётная запись',
+  'fed.email': 'Рабочая почта',
+  'fed.submit': 'Войти через компанию',
+  'fed.noRoute': 'Для этого адреса нет корпоративного входа. Войдите другим способом.',
+  'fed.upstreamError': 'Служба входа вашей компании не выполнила вход: {reason}',
+  'fed.badResponse': 'Служба входа вашей компании прислала ответ, которому нельзя доверять, поэтому вход не выполнен. Попробуйте ещё раз или обратитесь к администратору.',
+  'fed.locked': 'Эта учётная запись заблокирована.',
+  'fed.linkTitle': 'Связать корпоративную учётную запись',
+  'fed.linkLead': 'Учётная запись с адресом {email} уже есть. Войдите в неё один раз, чтобы связать её с корпоративным входом.',
+  'fed.linkFailed': 'Неверный пароль, или это не учётная запись с адресом {email}.',
+  'fed.linkSubmit': 'Войти и связать',
+  'scope.organization': 'Ваша организация и ваша роль в ней',
 };
 
 const kk: Record<MessageKey, string> = {
@@ -985,6 +1009,18 @@ const kk: Record<MessageKey, string> = {
   "scope.account": "Тіркелгіні басқару: профиль, кіру әдістері, құпиясөз, сеанстар",
   "scope.picture": "Сіздің фотоңыз",
   "scope.photo": "Сіздің фотоңыз",
+  'fed.title': "Корпоративтік тіркелгі",
+  'fed.email': "Жұмыс поштасы",
+  'fed.submit': "Компания арқылы кіру",
+  'fed.noRoute': "Бұл мекенжай үшін корпоративтік кіру жоқ. Басқа тәсілмен кіріңіз.",
+  'fed.upstreamError': "Компанияңыздың кіру қызметі кіргізбеді: {reason}",
+  'fed.badResponse': "Компанияңыздың кіру қызметі сенуге болмайтын жауап жіберді, сондықтан кіру орындалмады. Қайталап көріңіз немесе әкімшіге хабарласыңыз.",
+  'fed.locked': "Бұл тіркелгі бұғатталған.",
+  'fed.linkTitle': "Корпоративтік тіркелгіні байланыстыру",
+  'fed.linkLead': "{email} мекенжайы бар тіркелгі бар. Оны корпоративтік кірумен байланыстыру үшін бір рет кіріңіз.",
+  'fed.linkFailed': "Құпиясөз қате немесе бұл {email} тіркелгісі емес.",
+  'fed.linkSubmit': "Кіру және байланыстыру",
+  'scope.organization': "Ұйымыңыз және ондағы рөліңіз",
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, ru, kk };

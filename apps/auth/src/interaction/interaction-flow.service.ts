@@ -1,6 +1,7 @@
 import { BusClient, EventPublisher } from '@idp/bus';
 import { AccountSubjects } from '@idp/contracts';
 import { AuditTrailService } from '../account/audit-trail.service';
+import { OrganisationsSubjects } from '@idp/contracts';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InteractionEntity } from '@idp/domain';
@@ -89,6 +90,8 @@ export class InteractionFlow {
    */
   async establish(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
     const session = await this.sessions.start(reply, userId, amr);
+    // Invitations to the identifiers this account has verified are accepted at sign-in.
+    await this.bus.value(OrganisationsSubjects.invitationsAccept, { sub: userId });
     this.events.publish('user.login_succeeded', { sub: userId, client_id: interaction.clientId, amr });
     await this.audit.record('user.login_succeeded', userId, { ip: req.ip, user_agent: String(req.headers['user-agent'] ?? '').slice(0, 400) || undefined, client_id: interaction.clientId }, { amr });
     const user = { userId, sessionId: session.id, authTime: session.authTime, amr, otp: null };

@@ -17,6 +17,7 @@ import { renderConsent } from './views/consent.view';
 import { renderErrorPage } from './views/error.view';
 import { renderLogin } from './views/login.view';
 import { renderRegister } from './views/register.view';
+import { renderFederatedForm } from '../organizations/federated.view';
 
 const REGISTER_ERRORS = {
   login_taken: { en: 'This login is taken.', ru: 'Этот логин уже занят.', kk: 'Бұл логин бос емес.' },
@@ -53,7 +54,8 @@ export class InteractionController {
     // A hint that looks like a phone or an address also fills the code forms (Aitu pre-fills the phone).
     const hintedPhone = hint && /^[+\d][\d\s()-]{4,}$/.test(hint) ? hint : undefined;
     const prefill = { phone: interaction.request.phone ?? hintedPhone, email: hint?.includes('@') ? hint : undefined };
-    return this.flow.html(reply, renderLogin({ ...base, methods: loginMethods(base.client), login: hint, ...prefill }));
+    const federatedForm = base.client?.metadata.allowed_login_methods.includes('federated') ? renderFederatedForm(base.locale, id, base.csrf, prefill.email) : undefined;
+    return this.flow.html(reply, renderLogin({ ...base, methods: loginMethods(base.client), login: hint, ...prefill, federatedForm }));
   }
 
   @Get(':id/register')

@@ -13,6 +13,7 @@ import { subjectFor } from '../oidc/subjects';
 import { SessionsService } from '../sessions/sessions.service';
 import { BackchannelLogoutService } from './backchannel-logout.service';
 import { renderLoggedOut, renderLogoutConfirm } from './logout.views';
+import { UpstreamLogout } from '../organizations/upstream-logout';
 
 const CSRF_COOKIE = 'idp_logout';
 
@@ -34,6 +35,7 @@ export class EndSessionController {
     private readonly keys: SigningKeysService,
     private readonly backchannel: BackchannelLogoutService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly upstream: UpstreamLogout,
   ) {}
 
   @Get()
@@ -58,8 +60,8 @@ export class EndSessionController {
     } catch (err) {
       return this.errorPage(req, reply, err);
     }
-    if (form.decision === 'logout') await this.endSession(req, reply);
-    return this.finish(reply, logout);
+    const ended = form.decision === 'logout' ? await this.endSession(req, reply) : null;
+    return this.finish(reply, logout, ended?.id);
   }
 
   private async start(req: FastifyRequest, reply: FastifyReply, input: unknown) {
@@ -74,8 +76,8 @@ export class EndSessionController {
     // A hint naming the signed-in user proves the request came from their client: no need to ask.
     const proven = logout.hint && logout.client && logout.hint.sub === subjectFor(logout.client, session.userId, this.config.pairwiseSalt) && (!logout.hint.sid || logout.hint.sid === session.id);
     if (proven) {
-      await this.endSession(req, reply);
-      return this.finish(reply, logout);
+      const ended = await this.endSession(req, reply);
+      return this.finish(reply, logout, ended?.id);
     }
     const csrf = randomToken();
     void reply.setCookie(CSRF_COOKIE, csrf, { path: '/connect/endsession', httpOnly: true, sameSite: 'lax', secure: this.config.issuer.startsWith('https://'), maxAge: 600 });
@@ -119,18 +121,24 @@ export class EndSessionController {
     return logout;
   }
 
-  private async endSession(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async endSession(req: FastifyRequest, reply: FastifyReply) {
     const ended = await this.sessions.end(req, reply);
     if (ended) await this.backchannel.sessionEnded(ended.id, ended.userId);
+    return ended;
   }
 
-  private finish(reply: FastifyReply, logout: LogoutRequest) {
+  private async finish(reply: FastifyReply, logout: LogoutRequest, endedSessionId?: string) {
     void reply.clearCookie(CSRF_COOKIE, { path: '/connect/endsession' });
+    let then: string | undefined;
     if (logout.postLogoutRedirectUri) {
       const url = new URL(logout.postLogoutRedirectUri);
       if (logout.state !== undefined) url.searchParams.set('state', logout.state);
-      return void reply.header('Cache-Control', 'no-store').redirect(url.toString(), 303);
+      then = url.toString();
     }
+    // A session that came through a company's IdP ends there too, then comes back to the same place.
+    const upstream = endedSessionId ? await this.upstream.redirectFor(endedSessionId, then) : null;
+    if (upstream) return void reply.header('Cache-Control', 'no-store').redirect(upstream, 303);
+    if (then) return void reply.header('Cache-Control', 'no-store').redirect(then, 303);
     void reply.headers({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).send(renderLoggedOut(logout.locale));
   }
 

@@ -61,6 +61,7 @@ export class DiscoveryController {
         'birthdate', 'picture', 'updated_at', 'password_updated_at', 'password_change_required', 'deleted', 'custom_fields',
         'email', 'email_verified', 'email_public', 'phone_number', 'phone_number_verified', 'publicExternalAccounts', 'amr', 'acr',
         'iin', 'bin',
+        'org_id', 'org_name', 'org_roles', 'organizations', 'idp',
       ],
       claim_types_supported: ['normal'],
       claims_parameter_supported: false,

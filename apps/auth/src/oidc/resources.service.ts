@@ -12,7 +12,7 @@ import { InvalidClient, InvalidTarget } from './errors/oauth.errors';
 /** Aitu's scopes about the person (the IIN; signing for an organisation): only clients an administrator registers get them. */
 export const PARTNER_USER_SCOPES = ['iin', 'ul_sign'];
 /** OpenID Connect's own scopes, and the partner ones: about the user, never an API's. */
-export const USER_SCOPES = ['openid', 'profile', 'email', 'phone', 'accounts', 'offline_access', ...PARTNER_USER_SCOPES, 'account', 'picture', 'photo'];
+export const USER_SCOPES = ['openid', 'profile', 'email', 'phone', 'accounts', 'offline_access', ...PARTNER_USER_SCOPES, 'account', 'picture', 'photo', 'organization'];
 
 /** RFC 8707 2: a resource indicator is an absolute URI and carries no fragment. */
 function isResourceUri(value: string): boolean {

@@ -61,8 +61,9 @@ export class RegistrationController {
     await this.limits.perClient('registration', `iat:${sha256(initial).slice(0, 22)}`);
     const usable = await this.initialTokens.usable(initial);
     if (!usable) throw new InvalidToken('the initial access token is invalid, expired or used up');
-    // Partner scopes, and the cabinet's (account: changing the account itself; picture, photo), only when the initial token names them.
-    const allowedScope = usable.scope ?? USER_SCOPES.filter((s) => !PARTNER_USER_SCOPES.includes(s) && !['account', 'picture', 'photo'].includes(s)).join(' ');
+    // Partner scopes, the cabinet's (account: changing the account itself; picture, photo) and
+    // organisation membership only when the initial access token names them.
+    const allowedScope = usable.scope ?? USER_SCOPES.filter((s) => !PARTNER_USER_SCOPES.includes(s) && !['account', 'picture', 'photo', 'organization'].includes(s)).join(' ');
     const metadata = await this.validated(metadataInput(body), allowedScope);
     // Taken only now, so a request refused for its metadata does not use up a single-use token.
     const initialId = await this.initialTokens.consume(initial);

@@ -66,4 +66,8 @@ export interface ClientMetadata {
   partner_public_key?: string | JWK;
   /** Authorization requests must carry `iin` with a valid `iin_signature`. */
   iin_signature_required?: boolean;
+  /** Only members of these organisations may sign in ("members only"). */
+  allowed_organizations?: string[];
+  /** Only owners and admins of an organisation (of an allowed one, when the client names them). */
+  admins_only?: boolean;
 }

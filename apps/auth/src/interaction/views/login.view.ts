@@ -18,6 +18,8 @@ export interface LoginView {
   phone?: string;
   email?: string;
   otpError?: { channel: 'sms' | 'email'; message: string };
+  /** The company sign-in form (home-realm discovery by e-mail domain), rendered by the organisations area. */
+  federatedForm?: string;
 }
 
 export function renderLogin(v: LoginView): string {
@@ -63,6 +65,7 @@ ${v.notice ? `<p class="notice" role="status">${esc(v.notice)}</p>` : ''}
 ${password}
 ${codes}
 ${v.methods.certificate ? `${password || codes ? `<h2>${esc(t(l, 'cert.or'))}</h2>` : ''}<p><a class="button" id="certificate-login" href="/interaction/${id}/certificate">${esc(t(l, 'cert.signIn'))}</a></p>` : ''}
+${v.federatedForm ?? ''}
 ${v.methods.password ? `<p class="muted">${esc(t(l, 'login.noAccount'))} <a href="/interaction/${id}/register">${esc(t(l, 'login.register'))}</a></p>` : ''}
 ${cancelForm(l, v.interactionId, v.csrf)}`,
   );

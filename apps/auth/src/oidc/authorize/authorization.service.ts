@@ -11,6 +11,7 @@ import { Client, ClientsService } from '../clients/clients.service';
 import { AccessDenied, OAuthError } from '../errors/oauth.errors';
 import { RESPONSE_MODES, defaultResponseMode } from '../response-modes/response-mode';
 import { AuthorizationResponseService } from './authorization-response.service';
+import { OrganizationAccess } from '../../organizations/organization-access';
 
 /** Where and how an authorization response goes. */
 export interface ResponseTarget {
@@ -47,6 +48,7 @@ export class AuthorizationService {
     private readonly devices: DeviceCodesService,
     private readonly clients: ClientsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly organizations: OrganizationAccess,
   ) {}
 
   /**
@@ -66,6 +68,14 @@ export class AuthorizationService {
 
   /** Issues the code and sends the successful response (or, for a device, records the approval). */
   async complete(reply: FastifyReply, request: AuthorizationRequest, user: AuthenticatedUser): Promise<void> {
+    // Members-only and admins-only clients (allowed_organizations, admins_only), on every way in.
+    const restricted = await this.clients.find(request.client_id);
+    const refusal = restricted && (await this.organizations.refusal(restricted, user.userId));
+    if (refusal) {
+      if (request.device_user_code) return this.deny(reply, request, { stage: 'login', requestId: request.device_user_code, reason: refusal });
+      const description = refusal === 'members_only' ? 'the client is only for members of its organizations' : 'the client is only for organization administrators';
+      return this.fail(reply, { ...request, scope: request.scopes.join(' ') }, new AccessDenied(description), { cancel_reason: refusal });
+    }
     if (request.device_user_code) {
       const approved = await this.devices.decide(request.device_user_code, { status: 'approved', userId: user.userId, sessionId: user.sessionId, authTime: user.authTime });
       return this.deviceOutcome(reply, request, approved ? 'done' : 'expired');

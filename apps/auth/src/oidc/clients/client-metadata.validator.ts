@@ -245,6 +245,17 @@ export function validateClientMetadata(input: Record<string, unknown>, base?: Cl
     errors.partner_public_key = 'is required when iin_signature_required is true';
   }
 
+  if (has('allowed_organizations')) {
+    const v = input.allowed_organizations;
+    if (v === null || (Array.isArray(v) && !v.length)) delete m.allowed_organizations;
+    else if (!isStringArray(v) || v.some((x) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(x))) errors.allowed_organizations = 'must be an array of organization ids';
+    else m.allowed_organizations = [...new Set(v)];
+  }
+  if (has('admins_only')) {
+    if (typeof input.admins_only !== 'boolean') errors.admins_only = 'must be true or false';
+    else m.admins_only = input.admins_only;
+  }
+
   // Cross-field rules (RFC 7591 2.1, OpenID Registration 2).
   if (!errors.grant_types && !errors.response_types) {
     const code = m.grant_types.includes('authorization_code');

@@ -6,6 +6,7 @@ import { leftHalfHash } from '@idp/jwk';
 import { Client } from '../clients/clients.service';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import { subjectFor } from '../subjects';
+import { FederatedSessions } from '../../organizations/federated-sessions';
 
 export interface AccessTokenInput {
   client: Client;
@@ -38,6 +39,7 @@ export class TokenIssuerService {
   constructor(
     private readonly keys: SigningKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly federated: FederatedSessions,
   ) {}
 
   get issuer(): string {
@@ -95,6 +97,11 @@ export class TokenIssuerService {
     if (input.code) payload.c_hash = leftHalfHash(input.code);
     if (input.amr?.length) payload.amr = input.amr;
     if (input.acr) payload.acr = input.acr;
+    // Which upstream identity provider signed the user in to this session.
+    if (input.amr?.includes('fed') && input.sessionId) {
+      const idp = await this.federated.idpOf(input.sessionId);
+      if (idp) payload.idp = idp;
+    }
     const ring = await this.keys.keyRing();
     return ring.sign(payload);
   }

@@ -1,0 +1,294 @@
+import { BaseClient, Issuer, generators } from 'openid-client';
+import { decodeJwt } from 'jose';
+import { Browserless, PageResponse } from '@idp/testing';
+import { TxtResolver } from '../../apps/auth/src/organizations/txt-resolver';
+import { totpCode } from '../../apps/accounts/src/second-factor/totp';
+import { UpstreamIdp, startUpstreamIdp } from '../support/upstream-idp';
+import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
+import { signInThroughPages } from './flows';
+
+const REDIRECT = 'https://rp.example/cb';
+
+describe('organisations, verified domains and company sign-in through an upstream OpenID provider', () => {
+  let platform: EmbeddedPlatform;
+  let upstream: UpstreamIdp;
+  let client: BaseClient;
+  let org: { id: string };
+  let badOrg: { id: string };
+  const dns: Record<string, string[]> = {};
+  const logged: string[] = [];
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+
+  beforeAll(async () => {
+    // Everything the platform logs, to prove no secret or token ends up there.
+    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => (logged.push(String(chunk)), (writes.out as any).call(process.stdout, chunk, ...rest))) as never;
+    process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => (logged.push(String(chunk)), (writes.err as any).call(process.stderr, chunk, ...rest))) as never;
+    platform = await startEmbeddedPlatform({ LOG_LEVEL: 'debug' });
+    jest.spyOn(platform.app.get(TxtResolver), 'resolve').mockImplementation(async (domain: string) => dns[domain] ?? []);
+    upstream = await startUpstreamIdp(`${platform.base}/interaction/federated/callback`);
+    const registered = await platform.admin.createClient({
+      client_name: 'Portal', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], scope: 'openid profile email organization',
+      first_party: true, allowed_login_methods: ['password', 'federated'],
+    });
+    client = new (await Issuer.discover(platform.base)).Client({ client_id: registered.client_id, client_secret: registered.client_secret, redirect_uris: [REDIRECT] });
+  }, 60000);
+
+  afterAll(async () => {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+    await upstream?.stop();
+    await platform?.close();
+  });
+
+  /** authorize -> login page -> company form -> upstream -> callback ..., following redirects across both origins. */
+  async function companySignIn(email: string, via: BaseClient = client, browser = new Browserless(platform.base)) {
+    const checks = { state: generators.state(), nonce: generators.nonce(), code_verifier: generators.codeVerifier() };
+    const url = via.authorizationUrl({ scope: 'openid profile email organization', state: checks.state, nonce: checks.nonce, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256' });
+    const login = await browser.follow(url);
+    let page: PageResponse = await browser.request(new URL(`${new URL(login.url).pathname}/federated`, platform.base).toString(), {
+      form: { csrf: /name="csrf" value="([^"]+)"/.exec(login.body)![1], email },
+    });
+    for (let hops = 0; page.location && !page.location.startsWith(REDIRECT) && hops < 20; hops++) page = await browser.request(page.location);
+    const tokens = page.location?.startsWith(REDIRECT) && page.location.includes('code=') ? await via.callback(REDIRECT, via.callbackParams(page.location), checks) : undefined;
+    return { page, tokens, browser };
+  }
+
+  const users = async (query: string) => (await platform.admin.call('GET', `/admin/users?query=${encodeURIComponent(query)}`)).json as Array<{ id: string; email: string }>;
+
+  it('creates organisations and manages members, roles and the last owner', async () => {
+    const owner = await platform.admin.createUser({ login: 'dana', password: 'dana-password-1', email: 'dana@acme.kz' });
+    expect((await platform.admin.call('POST', '/admin/organizations', {})).json).toMatchObject({ error: 'invalid_request', fields: { name: 'is required' } });
+    const created = await platform.admin.call('POST', '/admin/organizations', { name: 'Acme', owner_sub: owner.id });
+    expect(created.status).toBe(201);
+    org = created.json;
+    expect((await platform.admin.call('PATCH', `/admin/organizations/${org.id}`, { name: 'Acme LLP' })).json).toMatchObject({ id: org.id, name: 'Acme LLP' });
+    expect((await platform.admin.call('GET', '/admin/organizations')).json.map((o: { name: string }) => o.name)).toContain('Acme LLP');
+
+    const last = await platform.admin.call('PUT', `/admin/organizations/${org.id}/members/${owner.id}`, { role: 'member' });
+    expect(last.status).toBe(409);
+    expect((await platform.admin.call('DELETE', `/admin/organizations/${org.id}/members/${owner.id}`)).status).toBe(409);
+    expect((await platform.admin.call('PUT', `/admin/organizations/${org.id}/members/${owner.id}`, { role: 'boss' })).json).toMatchObject({ fields: { role: 'one of owner, admin, member' } });
+    expect((await platform.admin.call('PUT', `/admin/organizations/${org.id}/members/00000000-0000-4000-8000-000000000000`, { role: 'member' })).status).toBe(400);
+    expect((await platform.admin.call('GET', '/admin/organizations/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+
+    const details = (await platform.admin.call('GET', `/admin/organizations/${org.id}`)).json;
+    expect(details.members).toEqual([expect.objectContaining({ sub: owner.id, role: 'owner' })]);
+  });
+
+  it('accepts an invitation when the invited address signs in verified, and releases org claims for the organization scope', async () => {
+    const invited = await platform.admin.call('POST', `/admin/organizations/${org.id}/invitations`, { email: 'Erlan@Acme.kz', role: 'admin' });
+    expect(invited.status).toBe(201);
+    expect(invited.json).toMatchObject({ email: 'erlan@acme.kz', role: 'admin', accepted_at: null });
+    expect((await platform.admin.call('POST', `/admin/organizations/${org.id}/invitations`, { email: 'x@acme.kz', phone: '+77070000000' })).status).toBe(400);
+    const other = (await platform.admin.call('POST', '/admin/organizations', { name: 'Beta' })).json;
+    const erlan = await platform.admin.createUser({ login: 'erlan', password: 'erlan-password-1', email: 'erlan@acme.kz' });
+    await platform.admin.call('PUT', `/admin/organizations/${other.id}/members/${erlan.id}`, { role: 'member' });
+
+    const checks = { state: generators.state(), nonce: generators.nonce(), code_verifier: generators.codeVerifier() };
+    const url = client.authorizationUrl({ scope: 'openid profile email organization', state: checks.state, nonce: checks.nonce, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256' });
+    const out = await signInThroughPages(new Browserless(platform.base), url, { login: 'erlan', password: 'erlan-password-1' });
+    const tokens = await client.callback(REDIRECT, client.callbackParams(out.location!), checks);
+    const info = await client.userinfo(tokens.access_token!);
+    expect(info).toMatchObject({ org_id: other.id, org_roles: ['member'] });
+    expect(info.organizations).toEqual(expect.arrayContaining([{ id: org.id, name: 'Acme LLP', roles: ['admin'] }, { id: other.id, name: 'Beta', roles: ['member'] }]));
+    const accepted = (await platform.admin.call('GET', `/admin/organizations/${org.id}`)).json.invitations[0];
+    expect(accepted).toMatchObject({ accepted_by: erlan.id });
+    expect(accepted.accepted_at).not.toBeNull();
+  });
+
+  it('verifies a domain by its DNS TXT record (stub resolver); an unverified domain does not route; one organisation per domain', async () => {
+    const claimed = await platform.admin.call('POST', `/admin/organizations/${org.id}/domains`, { domain: 'ACME.kz.' });
+    expect(claimed.status).toBe(201);
+    expect(claimed.json).toMatchObject({ domain: 'acme.kz', verified: false, dns_txt_record: `idp-verification=${claimed.json.verification_token}`, http_file_url: 'https://acme.kz/.well-known/idp-verification.txt' });
+    const other = (await platform.admin.call('POST', '/admin/organizations', { name: 'Squatter' })).json;
+    expect((await platform.admin.call('POST', `/admin/organizations/${other.id}/domains`, { domain: 'acme.kz' })).status).toBe(409);
+    expect((await platform.admin.call('POST', `/admin/organizations/${org.id}/domains`, { domain: 'not a domain' })).status).toBe(400);
+
+    dns['acme.kz'] = ['idp-verification=wrong-token'];
+    const refused = await platform.admin.call('POST', `/admin/organizations/${org.id}/domains/acme.kz/verify`);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toBe('verification_failed');
+
+    // Provider first: an unverified domain must not route even with an upstream in place.
+    const provider = await platform.admin.call('POST', `/admin/organizations/${org.id}/upstream-providers`, {
+      kind: 'oidc', name: 'Acme SSO', discovery_url: `${upstream.issuer}/.well-known/openid-configuration`, client_id: upstream.clientId, client_secret: upstream.clientSecret,
+    });
+    expect(provider.status).toBe(201);
+    expect(provider.json).toMatchObject({ issuer: upstream.issuer, client_id: upstream.clientId, end_session_endpoint: `${upstream.issuer}/session/end`, redirect_uri: `${platform.base}/interaction/federated/callback` });
+    expect(JSON.stringify(provider.json)).not.toContain(upstream.clientSecret);
+    const early = await companySignIn('aliya@acme.kz');
+    expect(early.page.status).toBe(400);
+    expect(early.page.body).toContain('There is no company sign-in for this address.');
+
+    dns['acme.kz'] = ['v=spf1 -all', `idp-verification=${claimed.json.verification_token}`];
+    const verified = await platform.admin.call('POST', `/admin/organizations/${org.id}/domains/acme.kz/verify`);
+    expect(verified.status).toBe(200);
+    expect(verified.json).toMatchObject({ domain: 'acme.kz', verified: true, method: 'dns' });
+    const shown = (await platform.admin.call('GET', `/admin/organizations/${org.id}`)).json;
+    expect(shown.upstream_providers).toHaveLength(1);
+    expect(JSON.stringify(shown)).not.toContain(upstream.clientSecret);
+  });
+
+  it('sends a work e-mail to the company IdP and creates the account just in time, in the organisation, with amr fed and idp', async () => {
+    const first = await companySignIn('aliya@acme.kz');
+    expect(first.tokens).toBeDefined();
+    const claims = first.tokens!.claims();
+    expect(claims.amr).toEqual(['fed']);
+    expect(claims.idp).toBe(upstream.issuer);
+    const info = await client.userinfo(first.tokens!.access_token!);
+    expect(info).toMatchObject({ email: 'aliya@acme.kz', email_verified: true, given_name: 'aliya', family_name: 'Employee', org_id: org.id, org_roles: ['member'] });
+
+    // The second time the stored link finds the same account; nothing new is created.
+    const again = await companySignIn('aliya@acme.kz');
+    expect(again.tokens!.claims().sub).toBe(claims.sub);
+    expect((await users('aliya@')).length).toBe(1);
+  });
+
+  it('links an existing account with the same address only after its owner signs in to it', async () => {
+    const bolat = await platform.admin.createUser({ login: 'bolat', password: 'bolat-password-1', email: 'bolat@acme.kz' });
+    const start = await companySignIn('bolat@acme.kz');
+    expect(start.tokens).toBeUndefined();
+    expect(start.page.status).toBe(200);
+    expect(start.page.body).toContain('An account with the address bolat@acme.kz already exists.');
+
+    const wrong = await start.browser.submit(start.page, '/federated/link', { username: 'bolat', password: 'not-his-password' });
+    expect(wrong.status).toBe(401);
+    // Another account's correct password does not link either.
+    const foreign = await start.browser.submit(wrong, '/federated/link', { username: 'dana', password: 'dana-password-1' });
+    expect(foreign.status).toBe(401);
+    expect((await users('bolat')).length).toBe(1);
+
+    const linked = await start.browser.submit(foreign, '/federated/link', { username: 'bolat', password: 'bolat-password-1' });
+    expect(linked.location).toContain('code=');
+    const next = await companySignIn('bolat@acme.kz');
+    expect(next.tokens!.claims()).toMatchObject({ sub: bolat.id, amr: ['fed'], idp: upstream.issuer });
+  });
+
+  it('shows a clear page and creates nothing when the upstream refuses or sends an id_token that does not verify', async () => {
+    const blocked = await companySignIn('blocked.user@acme.kz');
+    expect(blocked.page.status).toBe(502);
+    expect(blocked.page.body).toContain('This employee may not use company sign-in');
+    expect(await users('blocked')).toEqual([]);
+
+    badOrg = (await platform.admin.call('POST', '/admin/organizations', { name: 'Forged' })).json;
+    const domain = (await platform.admin.call('POST', `/admin/organizations/${badOrg.id}/domains`, { domain: 'forged.kz' })).json;
+    dns['forged.kz'] = [`idp-verification=${domain.verification_token}`];
+    expect((await platform.admin.call('POST', `/admin/organizations/${badOrg.id}/domains/forged.kz/verify`)).status).toBe(200);
+    await platform.admin.call('POST', `/admin/organizations/${badOrg.id}/upstream-providers`, {
+      discovery_url: `${upstream.issuer}/bad/.well-known/openid-configuration`, client_id: upstream.clientId, client_secret: upstream.clientSecret,
+    });
+    const forged = await companySignIn('mallory@forged.kz');
+    expect(forged.page.status).toBe(502);
+    expect(forged.page.body).toContain('sent an answer we cannot trust');
+    expect(await users('mallory')).toEqual([]);
+    expect((await platform.admin.call('GET', `/admin/organizations/${badOrg.id}`)).json.members).toEqual([]);
+
+    // A replayed callback (same state), a made-up state or none find nothing; a form without its CSRF token is refused.
+    const replay = await blocked.browser.request(blocked.page.url);
+    expect(replay.status).toBe(400);
+    expect((await blocked.browser.request(`${platform.base}/interaction/federated/callback?state=made-up&code=x`)).status).toBe(400);
+    expect((await blocked.browser.request(`${platform.base}/interaction/federated/callback`)).status).toBe(400);
+    const fresh = new Browserless(platform.base);
+    const login = await fresh.follow(client.authorizationUrl({ scope: 'openid', state: 'state-12345', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }));
+    expect((await fresh.request(`${new URL(login.url).pathname}/federated`, { form: { email: 'aliya@acme.kz' } })).status).toBe(403);
+  });
+
+  it('refuses members-only and admins-only clients to others with access_denied', async () => {
+    const only = await platform.admin.createClient({
+      client_name: 'Acme intranet', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], scope: 'openid profile email organization',
+      first_party: true, allowed_login_methods: ['password', 'federated'], allowed_organizations: [org.id],
+    });
+    const intranet = new (await Issuer.discover(platform.base)).Client({ client_id: only.client_id, client_secret: only.client_secret, redirect_uris: [REDIRECT] });
+    expect((await platform.admin.call('POST', '/admin/clients', { client_name: 'x', redirect_uris: [REDIRECT], allowed_organizations: ['acme'] })).json.fields).toHaveProperty('allowed_organizations');
+
+    await platform.admin.createUser({ login: 'stranger', password: 'stranger-password-1' });
+    const checks = { state: generators.state(), code_verifier: generators.codeVerifier() };
+    const url = intranet.authorizationUrl({ scope: 'openid', state: checks.state, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256' });
+    const refused = await signInThroughPages(new Browserless(platform.base), url, { login: 'stranger', password: 'stranger-password-1' });
+    const params = new URL(refused.location!).searchParams;
+    expect(params.get('error')).toBe('access_denied');
+    expect(params.get('error_description')).toBe('the client is only for members of its organizations');
+
+    expect((await companySignIn('aliya@acme.kz', intranet)).tokens).toBeDefined();
+
+    await platform.admin.call('PATCH', `/admin/clients/${only.client_id}`, { admins_only: true });
+    const member = await companySignIn('aliya@acme.kz', intranet);
+    expect(new URL(member.page.location!).searchParams.get('error_description')).toBe('the client is only for organization administrators');
+    const dana = await signInThroughPages(new Browserless(platform.base), intranet.authorizationUrl({ scope: 'openid', state: checks.state, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256' }), { login: 'dana', password: 'dana-password-1' });
+    expect(dana.location).toContain('code=');
+  });
+
+  it('signs in through a plain OAuth 2.0 provider (authorize, token and userinfo URLs) with a claim mapping', async () => {
+    const plain = (await platform.admin.call('POST', '/admin/organizations', { name: 'Plain' })).json;
+    const domain = (await platform.admin.call('POST', `/admin/organizations/${plain.id}/domains`, { domain: 'plain.kz' })).json;
+    dns['plain.kz'] = [`idp-verification=${domain.verification_token}`];
+    await platform.admin.call('POST', `/admin/organizations/${plain.id}/domains/plain.kz/verify`);
+    const incomplete = await platform.admin.call('POST', `/admin/organizations/${plain.id}/upstream-providers`, { kind: 'oauth2', client_id: 'x', client_secret: 'y', authorization_endpoint: 'ftp://x' });
+    expect(incomplete.status).toBe(400);
+    expect(Object.keys(incomplete.json.fields).sort()).toEqual(['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint']);
+    const added = await platform.admin.call('POST', `/admin/organizations/${plain.id}/upstream-providers`, {
+      kind: 'oauth2', client_id: upstream.clientId, client_secret: upstream.clientSecret, scopes: ['openid', 'email', 'profile'],
+      authorization_endpoint: `${upstream.issuer}/auth`, token_endpoint: `${upstream.issuer}/token`, userinfo_endpoint: `${upstream.issuer}/me`,
+      claim_mapping: { sub: 'email', given_name: 'family_name', family_name: 'given_name' },
+    });
+    expect(added.status).toBe(201);
+    const out = await companySignIn('saule@plain.kz');
+    expect(out.tokens!.claims()).toMatchObject({ amr: ['fed'], idp: `${upstream.issuer}/auth` });
+    expect(await client.userinfo(out.tokens!.access_token!)).toMatchObject({ email: 'saule@plain.kz', given_name: 'Employee', family_name: 'saule', org_id: plain.id });
+  });
+
+  it('ending our session also ends the upstream one (its end_session_endpoint), then returns to the client', async () => {
+    const logoutClient = await platform.admin.createClient({
+      client_name: 'Logout', redirect_uris: [REDIRECT], post_logout_redirect_uris: ['https://rp.example/bye'], grant_types: ['authorization_code'],
+      scope: 'openid profile email organization', first_party: true, allowed_login_methods: ['federated'],
+    });
+    const rp = new (await Issuer.discover(platform.base)).Client({ client_id: logoutClient.client_id, client_secret: logoutClient.client_secret, redirect_uris: [REDIRECT] });
+    const { tokens, browser } = await companySignIn('aliya@acme.kz', rp);
+    const out = await browser.request(`${platform.base}/connect/endsession?id_token_hint=${tokens!.id_token}&post_logout_redirect_uri=${encodeURIComponent('https://rp.example/bye')}&state=bye-state-1`);
+    expect(out.status).toBe(303);
+    const atUpstream = new URL(out.location!);
+    expect(atUpstream.origin + atUpstream.pathname).toBe(`${upstream.issuer}/session/end`);
+    expect(atUpstream.searchParams.get('client_id')).toBe(upstream.clientId);
+    expect(atUpstream.searchParams.get('post_logout_redirect_uri')).toBe(`${platform.base}/interaction/federated/logged-out`);
+
+    // The upstream asks its user to confirm, then sends the browser back to us, and we on to the client.
+    const confirm = await browser.request(out.location!);
+    let page = await browser.submit(confirm, '/session/end/confirm', { logout: 'yes' });
+    for (let hops = 0; page.location && !page.location.startsWith('https://rp.example') && hops < 5; hops++) page = await browser.request(page.location);
+    expect(page.location).toBe('https://rp.example/bye?state=bye-state-1');
+
+    // Our session is gone, and a forged way back is not followed.
+    const silent = await browser.request(rp.authorizationUrl({ scope: 'openid', prompt: 'none', state: 'state-12345', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }));
+    expect(new URL(silent.location!).searchParams.get('error')).toBe('login_required');
+    const forged = await browser.request(`${platform.base}/interaction/federated/logged-out?state=${Buffer.from(JSON.stringify({ u: 'https://evil.example', exp: 9e9 })).toString('base64url')}.AAAA`);
+    expect(forged.status).toBe(200);
+    expect(forged.location).toBeUndefined();
+  });
+
+  it('a client that requires a second factor gets it after the company sign-in, and the ID token still names the upstream', async () => {
+    const strict = await platform.admin.createClient({
+      client_name: 'Bank', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], scope: 'openid profile email organization',
+      first_party: true, allowed_login_methods: ['federated'], require_2fa: true,
+    });
+    const bank = new (await Issuer.discover(platform.base)).Client({ client_id: strict.client_id, client_secret: strict.client_secret, redirect_uris: [REDIRECT] });
+    const checks = { state: generators.state(), nonce: generators.nonce(), code_verifier: generators.codeVerifier() };
+    const browser = new Browserless(platform.base);
+    const login = await browser.follow(bank.authorizationUrl({ scope: 'openid email', state: checks.state, nonce: checks.nonce, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256' }));
+    let page = await browser.request(`${new URL(login.url).pathname}/federated`, { form: { csrf: /name="csrf" value="([^"]+)"/.exec(login.body)![1], email: 'timur@acme.kz' } });
+    for (let hops = 0; page.location && hops < 20; hops++) page = await browser.request(page.location);
+    expect(page.url).toMatch(/\/second-factor$/);
+    const secret = /data-secret="([A-Z2-7]+)"/.exec(page.body)![1];
+    const enrolled = await browser.submit(page, '/second-factor/enrol', { code: totpCode(secret, new Date()) });
+    const out = await browser.submit(enrolled, '/second-factor/continue', {});
+    const tokens = await bank.callback(REDIRECT, bank.callbackParams(out.location!), checks);
+    expect(tokens.claims().amr).toEqual(expect.arrayContaining(['fed', 'mfa']));
+    expect(tokens.claims().idp).toBe(upstream.issuer);
+  });
+
+  it('never logs the upstream client secret, codes or tokens', () => {
+    const all = logged.join('');
+    expect(all.length).toBeGreaterThan(0);
+    expect(all).not.toContain(upstream.clientSecret);
+    expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}/);
+  });
+});

@@ -80,6 +80,7 @@ export class AccountApiController {
     const values = Object.fromEntries(fields.filter((f) => input[f] !== undefined).map((f) => [f, text(input, f)]));
     const saved = await this.bus.request(AccountSubjects.accountUpdate, { sub: caller.sub, ...values, context: this.callers.context(req, caller) });
     if (!saved.ok) throw refused(saved);
+    await this.callers.profileSaved(saved.value);
     return saved.value;
   }
 

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { validBody } from '../admin/dto/dto-problems';
 import { ApiErrorDto } from '../admin/dto/errors.dto';
 import { CertificateDto, CrlDto } from './dto/trust.dto';
 import { HttpException } from '@nestjs/common';
 import { AdminGuard } from '../admin/admin.guard';
-import { ConflictError, FieldValidationError, NotFoundError, requireObject } from '../admin/admin-errors';
+import { ConflictError, FieldValidationError, NotFoundError } from '../admin/admin-errors';
 import { parseCertificate, parseCrl } from './certificate-parse';
 import { TrustStoreService } from './trust-store.service';
 

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { validBody } from '../admin/dto/dto-problems';
 import { ApiErrorDto } from '../admin/dto/errors.dto';
 import { CertificateDto } from './dto/trust.dto';
 import { BusClient } from '@idp/bus';
 import { BindCertificateError, CertificatesSubjects } from '@idp/contracts';
 import { AdminGuard } from '../admin/admin.guard';
-import { ConflictError, FieldValidationError, NotFoundError, requireObject } from '../admin/admin-errors';
+import { ConflictError, FieldValidationError, NotFoundError } from '../admin/admin-errors';
 import { OAuthError } from '../oidc/errors/oauth.errors';
 import { CertificateLoginService } from './certificate-login.service';
 import { parseCertificate } from './certificate-parse';

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import { BusClient } from '@idp/bus';
-import { ORG_ROLES, OrgRole, OrganisationsSubjects as S } from '@idp/contracts';
+import { OrgRole, OrganisationsSubjects as S } from '@idp/contracts';
 import { AdminGuard } from '../admin/admin.guard';
 import { ConflictError, FieldValidationError, NotFoundError, requireObject } from '../admin/admin-errors';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';

@@ -14,7 +14,7 @@ const CABINET = { kk: 'Сіздің тіркелгіңіз', en: 'Your account' 
 
 /**
  * Pages choose their language by ui_locales, then the language the signed-in user saved in the
- * profile, then Accept-Language, then Russian. Browsers here send no Accept-Language unless a test says so.
+ * profile, then Accept-Language, then Russian. `new Browserless(base, '')` sends no Accept-Language header at all.
  */
 describe('the language saved in the profile', () => {
   let platform: EmbeddedPlatform;

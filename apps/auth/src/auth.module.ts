@@ -113,6 +113,7 @@ import { AdminAuditService } from './admin-audit/admin-audit.service';
 import { Cabinet1764200000000 } from './migrations/1764200000000-cabinet';
 import { ACCOUNT_CONTROLLERS, ACCOUNT_PROVIDERS } from './account';
 import { UpstreamProviders1764800000000 } from './migrations/1764800000000-upstream-providers';
+import { SavedLocale1765100000000 } from './migrations/1765100000000-saved-locale';
 import { AdminOrganizationsController } from './organizations/admin-organizations.controller';
 import { FederatedLoginController } from './organizations/federated-login.controller';
 import { DomainVerifier } from './organizations/domain-verifier';
@@ -149,7 +150,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000, UpstreamProviders1764800000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000, UpstreamProviders1764800000000, SavedLocale1765100000000],
         }),
       ],
       controllers: [

@@ -57,7 +57,8 @@ export class Browserless {
 
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<PageResponse> {
     const absolute = new URL(url, this.base).toString();
-    const headers: Record<string, string> = { Accept: 'text/html', 'Accept-Language': this.acceptLanguage, ...this.extraHeaders };
+    // An empty acceptLanguage sends no Accept-Language at all, as some clients do.
+    const headers: Record<string, string> = { Accept: 'text/html', ...(this.acceptLanguage ? { 'Accept-Language': this.acceptLanguage } : {}), ...this.extraHeaders };
     const cookie = this.jar.header(absolute);
     if (cookie) headers.Cookie = cookie;
     let body: string | undefined;

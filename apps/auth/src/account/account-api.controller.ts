@@ -1,4 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiCookieAuth, ApiForbiddenResponse, ApiHeader, ApiNoContentResponse,
+  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse,
+  ApiPayloadTooLargeResponse, ApiUnsupportedMediaTypeResponse, ApiCreatedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient } from '@idp/bus';
 import { AccountSubjects, PHOTO_MAX_BYTES, UserLoginMethod } from '@idp/contracts';
@@ -9,18 +14,26 @@ import { AccountApiError, badRequest, fieldError, notFound } from './account-err
 import { CabinetErrorCode, RECENT_SIGN_IN_SECONDS } from './account-outcomes';
 import { AccountSessionsService } from './account-sessions.service';
 import { photoHeaders } from './account-pages.controller';
+import { dtoProblems } from '../admin/dto/dto-problems';
+import { ApiErrorDto } from '../admin/dto/errors.dto';
+import {
+  AccountDeletedDto, AccountSessionDto, AccountViewDto, AddIdentifierDto, AuditEventDto, ChangeLoginDto, ChangePasswordDto, CodeSentDto, ConfirmIdentifierDto,
+  ConnectedAppDto, DeleteAccountDto, LoginMethodsDto, PasswordChangedDto, PrimaryIdentifierDto, SessionsEndedDto, UpdateProfileDto,
+} from './dto/account-api.dto';
 
 type Json = Record<string, unknown>;
 const obj = (body: unknown): Json => {
   if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) throw badRequest('the body must be a JSON object');
   return body as Json;
 };
-const text = (body: Json, name: string, required = true): string | undefined => {
-  const v = body[name];
-  if (v === undefined && !required) return undefined;
-  if (typeof v !== 'string') throw badRequest(`${name}: must be a string`, { [name]: 'must be a string' });
-  return v;
-};
+/** The body, validated by its DTO class (the one the OpenAPI document shows): 400 naming each field at fault. */
+function valid<T extends object>(type: new () => T, body: unknown, optional = false): T {
+  const input = body === undefined && optional ? {} : obj(body);
+  const fields = dtoProblems(type, input);
+  const names = Object.keys(fields);
+  if (names.length) throw badRequest(names.map((n) => `${n}: ${fields[n]}`).join('; '), fields);
+  return input as T;
+}
 
 /** Bus error codes of the cabinet as HTTP answers (checked whole by the compiler). */
 const STATUS = {
@@ -55,6 +68,12 @@ function refused(reply: { ok: false; code: CabinetErrorCode; message: string; de
  * X-CSRF-Token header on every change; GET /api/account gives the token) or for a client holding an
  * access token with the `account` scope. Errors are {"error", "error_description"}.
  */
+@ApiTags('account')
+@ApiCookieAuth('sso_session')
+@ApiBearerAuth('access_token')
+@ApiHeader({ name: 'X-CSRF-Token', required: false, description: 'with the SSO session cookie, required on every change: the csrf_token of GET /api/account' })
+@ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'not signed in (login_required), or the access token is invalid (invalid_token)' })
+@ApiForbiddenResponse({ type: ApiErrorDto, description: 'the X-CSRF-Token header is missing or wrong, or the access token lacks the account scope (insufficient_scope)' })
 @Controller('api/account')
 export class AccountApiController {
   constructor(
@@ -65,6 +84,8 @@ export class AccountApiController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'The account' })
+  @ApiOkResponse({ type: AccountViewDto })
   async get(@Req() req: FastifyRequest) {
     const caller = await this.callers.api(req);
     const account = await this.bus.request(AccountSubjects.accountGet, { sub: caller.sub });
@@ -73,26 +94,42 @@ export class AccountApiController {
   }
 
   @Patch('profile')
+  @ApiOperation({ summary: 'Change profile fields (a saved locale also changes the language of the open sessions at once)' })
+  @ApiBody({ type: UpdateProfileDto })
+  @ApiOkResponse({ type: AccountViewDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
   async profile(@Req() req: FastifyRequest, @Body() body: unknown) {
     const caller = await this.callers.api(req);
-    const input = obj(body);
+    const input = valid(UpdateProfileDto, body);
     const fields = ['given_name', 'family_name', 'middle_name', 'nickname', 'birthdate', 'locale'] as const;
-    const values = Object.fromEntries(fields.filter((f) => input[f] !== undefined).map((f) => [f, text(input, f)]));
+    const values = Object.fromEntries(fields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
     const saved = await this.bus.request(AccountSubjects.accountUpdate, { sub: caller.sub, ...values, context: this.callers.context(req, caller) });
     if (!saved.ok) throw refused(saved);
+    await this.callers.profileSaved(saved.value);
     return saved.value;
   }
 
   @Put('login')
+  @ApiOperation({ summary: 'Change the login name' })
+  @ApiBody({ type: ChangeLoginDto })
+  @ApiOkResponse({ type: AccountViewDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'the login is taken' })
   async login(@Req() req: FastifyRequest, @Body() body: unknown) {
     const caller = await this.callers.api(req);
-    const changed = await this.bus.request(AccountSubjects.loginChange, { sub: caller.sub, login: text(obj(body), 'login')!, context: this.callers.context(req, caller) });
+    const changed = await this.bus.request(AccountSubjects.loginChange, { sub: caller.sub, login: valid(ChangeLoginDto, body).login, context: this.callers.context(req, caller) });
     if (!changed.ok) throw refused(changed);
     return changed.value;
   }
 
   /** The raw picture as the body: Content-Type image/jpeg, image/png or image/webp, at most 1 MB. */
   @Put('photo')
+  @ApiOperation({ summary: 'Upload the photo: the picture itself as the body' })
+  @ApiConsumes('image/jpeg', 'image/png', 'image/webp')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({ type: AccountViewDto })
+  @ApiPayloadTooLargeResponse({ type: ApiErrorDto, description: 'more than 1 MB' })
+  @ApiUnsupportedMediaTypeResponse({ type: ApiErrorDto, description: 'not a JPEG, PNG or WebP picture' })
   async putPhoto(@Req() req: FastifyRequest) {
     const caller = await this.callers.api(req);
     const body = req.body;
@@ -104,6 +141,10 @@ export class AccountApiController {
   }
 
   @Get('photo')
+  @ApiOperation({ summary: 'The photo' })
+  @ApiProduces('image/jpeg', 'image/png', 'image/webp')
+  @ApiOkResponse({ description: 'the picture, with its own Content-Type', schema: { type: 'string', format: 'binary' } })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'no photo' })
   async getPhoto(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const caller = await this.callers.api(req);
     const photo = await this.actions.photo(caller.sub);
@@ -112,6 +153,8 @@ export class AccountApiController {
   }
 
   @Delete('photo')
+  @ApiOperation({ summary: 'Remove the photo' })
+  @ApiOkResponse({ type: AccountViewDto })
   async deletePhoto(@Req() req: FastifyRequest) {
     const caller = await this.callers.api(req);
     const removed = await this.bus.request(AccountSubjects.photoDelete, { sub: caller.sub, context: this.callers.context(req, caller) });
@@ -121,29 +164,43 @@ export class AccountApiController {
 
   /** Sends a code to a phone or address to add: {"channel": "sms"|"email", "destination": "..."}. */
   @Post('identifiers')
+  @ApiOperation({ summary: 'Send a code to a phone or e-mail address to add' })
+  @ApiBody({ type: AddIdentifierDto })
+  @ApiCreatedResponse({ type: CodeSentDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'another account has it verified' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: 'a code was sent moments ago, or too many were' })
   async addIdentifier(@Req() req: FastifyRequest, @Body() body: unknown) {
     const caller = await this.callers.api(req);
-    const input = obj(body);
-    const channel = text(input, 'channel');
-    if (channel !== 'sms' && channel !== 'email') throw badRequest('channel: sms or email', { channel: 'sms or email' });
-    const locale = pickLocale(undefined, req.headers['accept-language']);
-    const sent = await this.bus.request(AccountSubjects.identifierAdd, { sub: caller.sub, channel, destination: text(input, 'destination')!, ip: req.ip, locale, context: this.callers.context(req, caller) });
+    const { channel, destination } = valid(AddIdentifierDto, body);
+    const locale = pickLocale(undefined, req.headers['accept-language'], caller.via === 'session' ? caller.session.locale : null);
+    const sent = await this.bus.request(AccountSubjects.identifierAdd, { sub: caller.sub, channel, destination, ip: req.ip, locale, context: this.callers.context(req, caller) });
     if (!sent.ok) throw refused(sent);
     return { challenge_id: sent.value.challengeId, channel: sent.value.channel, destination: sent.value.destination, expires_in: sent.value.expiresIn, resend_in: sent.value.resendIn };
   }
 
   @Post('identifiers/confirm')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm the code: the phone or address is added, verified' })
+  @ApiBody({ type: ConfirmIdentifierDto })
+  @ApiOkResponse({ type: AccountViewDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'invalid_code: wrong, expired or used up' })
+  @ApiConflictResponse({ type: ApiErrorDto })
   async confirmIdentifier(@Req() req: FastifyRequest, @Body() body: unknown) {
     const caller = await this.callers.api(req);
-    const input = obj(body);
-    const confirmed = await this.bus.request(AccountSubjects.identifierConfirm, { sub: caller.sub, challengeId: text(input, 'challenge_id')!, code: text(input, 'code')!, context: this.callers.context(req, caller) });
+    const input = valid(ConfirmIdentifierDto, body);
+    const confirmed = await this.bus.request(AccountSubjects.identifierConfirm, { sub: caller.sub, challengeId: input.challenge_id, code: input.code, context: this.callers.context(req, caller) });
     if (!confirmed.ok) throw refused(confirmed);
     return confirmed.value;
   }
 
   /** `phone` or `email`. */
   @Delete('identifiers/:kind')
+  @ApiOperation({ summary: 'Remove the phone or the e-mail address' })
+  @ApiParam({ name: 'kind', enum: ['phone', 'email'] })
+  @ApiOkResponse({ type: AccountViewDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'it is the last way to sign in' })
   async removeIdentifier(@Req() req: FastifyRequest, @Param('kind') kind: string) {
     const caller = await this.callers.api(req);
     if (kind !== 'phone' && kind !== 'email') throw notFound('identifier');
@@ -154,10 +211,13 @@ export class AccountApiController {
 
   /** {"primary": "phone"|"email"} */
   @Put('identifiers/primary')
+  @ApiOperation({ summary: 'Choose the main contact' })
+  @ApiBody({ type: PrimaryIdentifierDto })
+  @ApiOkResponse({ type: AccountViewDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
   async primary(@Req() req: FastifyRequest, @Body() body: unknown) {
     const caller = await this.callers.api(req);
-    const primary = text(obj(body), 'primary');
-    if (primary !== 'phone' && primary !== 'email') throw badRequest('primary: phone or email', { primary: 'phone or email' });
+    const { primary } = valid(PrimaryIdentifierDto, body);
     const set = await this.bus.request(AccountSubjects.identifierPrimary, { sub: caller.sub, channel: primary === 'phone' ? 'sms' : 'email', context: this.callers.context(req, caller) });
     if (!set.ok) throw refused(set);
     return set.value;
@@ -165,10 +225,14 @@ export class AccountApiController {
 
   /** {"methods": ["password", "phone_otp", "email_otp"]}: the ones to keep on. */
   @Put('login-methods')
+  @ApiOperation({ summary: 'Choose the sign-in methods to keep on' })
+  @ApiBody({ type: LoginMethodsDto })
+  @ApiOkResponse({ type: AccountViewDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'not an array of methods, or a method the account cannot use' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'none would be left on' })
   async methods(@Req() req: FastifyRequest, @Body() body: unknown) {
     const caller = await this.callers.api(req);
-    const methods = obj(body).methods;
-    if (!Array.isArray(methods) || methods.some((m) => typeof m !== 'string')) throw badRequest('methods: an array of password, phone_otp, email_otp', { methods: 'an array of password, phone_otp, email_otp' });
+    const { methods } = valid(LoginMethodsDto, body);
     const set = await this.bus.request(AccountSubjects.methodsSet, { sub: caller.sub, methods: methods as UserLoginMethod[], context: this.callers.context(req, caller) });
     if (!set.ok) throw refused(set);
     return set.value;
@@ -177,17 +241,23 @@ export class AccountApiController {
   /** {"current_password", "new_password", "end_other_sessions": true|false} */
   @Post('password')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Change the password' })
+  @ApiBody({ type: ChangePasswordDto })
+  @ApiOkResponse({ type: PasswordChangedDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'the new password breaks a rule' })
   async password(@Req() req: FastifyRequest, @Body() body: unknown) {
     const caller = await this.callers.api(req);
-    const input = obj(body);
+    const input = valid(ChangePasswordDto, body);
     const context = this.callers.context(req, caller);
-    const changed = await this.bus.request(AccountSubjects.passwordChange, { sub: caller.sub, current: text(input, 'current_password', false), password: text(input, 'new_password')!, context });
+    const changed = await this.bus.request(AccountSubjects.passwordChange, { sub: caller.sub, current: input.current_password, password: input.new_password, context });
     if (!changed.ok) throw refused(changed);
     const ended = input.end_other_sessions === true ? await this.actions.endOtherSessions(caller.sub, caller.via === 'session' ? caller.session.id : null, context) : 0;
     return { password_updated_at: changed.value.password_updated_at, sessions_ended: ended };
   }
 
   @Get('sessions')
+  @ApiOperation({ summary: 'The live sessions' })
+  @ApiOkResponse({ type: [AccountSessionDto] })
   async listSessions(@Req() req: FastifyRequest) {
     const caller = await this.callers.api(req);
     return this.sessions.list(caller.sub, caller.via === 'session' ? caller.session.id : undefined);
@@ -195,6 +265,9 @@ export class AccountApiController {
 
   @Delete('sessions/:id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'End one session (its grants are revoked, its clients get back-channel logout)' })
+  @ApiNoContentResponse({ description: 'ended' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async endSession(@Req() req: FastifyRequest, @Param('id') id: string) {
     const caller = await this.callers.api(req);
     if (!(await this.actions.endSession(caller.sub, id, this.callers.context(req, caller)))) throw notFound('session');
@@ -202,12 +275,16 @@ export class AccountApiController {
 
   @Post('sessions/end-others')
   @HttpCode(200)
+  @ApiOperation({ summary: 'End every other session' })
+  @ApiOkResponse({ type: SessionsEndedDto })
   async endOthers(@Req() req: FastifyRequest) {
     const caller = await this.callers.api(req);
     return { sessions_ended: await this.actions.endOtherSessions(caller.sub, caller.via === 'session' ? caller.session.id : null, this.callers.context(req, caller)) };
   }
 
   @Get('apps')
+  @ApiOperation({ summary: 'The connected applications (consents)' })
+  @ApiOkResponse({ type: [ConnectedAppDto] })
   async apps(@Req() req: FastifyRequest) {
     const caller = await this.callers.api(req);
     return this.actions.apps(caller.sub);
@@ -215,12 +292,18 @@ export class AccountApiController {
 
   @Delete('apps/:clientId')
   @HttpCode(204)
+  @ApiOperation({ summary: "Revoke an application's consent and its grants" })
+  @ApiNoContentResponse({ description: 'revoked' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async revokeApp(@Req() req: FastifyRequest, @Param('clientId') clientId: string) {
     const caller = await this.callers.api(req);
     if (!(await this.actions.revokeApp(caller.sub, clientId, this.callers.context(req, caller)))) throw notFound('consent');
   }
 
   @Get('audit')
+  @ApiOperation({ summary: 'Recent security events, newest first' })
+  @ApiQuery({ name: 'limit', required: false, description: 'at most this many (50 by default)' })
+  @ApiOkResponse({ type: [AuditEventDto] })
   async audit(@Req() req: FastifyRequest, @Query('limit') limit?: string) {
     const caller = await this.callers.api(req);
     return this.bus.value(AccountSubjects.auditList, { sub: caller.sub, limit: Number(limit) || 50 });
@@ -229,12 +312,16 @@ export class AccountApiController {
   /** {"password": "..."} (re-authentication); an account without a password needs a recent sign-in. */
   @Post('delete')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Delete the account (ends every session, revokes every grant)' })
+  @ApiBody({ type: DeleteAccountDto, required: false })
+  @ApiOkResponse({ type: AccountDeletedDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
   async delete(@Req() req: FastifyRequest, @Body() body: unknown) {
     const caller = await this.callers.api(req);
-    const input = body === undefined ? {} : obj(body);
+    const input = valid(DeleteAccountDto, body, true);
     const account = await this.bus.value(AccountSubjects.accountGet, { sub: caller.sub });
     if (!account.has_password && !this.recent(caller)) throw new AccountApiError(403, 'login_required', 'sign in again: deleting an account without a password needs a sign-in within the last 10 minutes');
-    const deleted = await this.bus.request(AccountSubjects.accountDelete, { sub: caller.sub, password: text(input, 'password', false), context: this.callers.context(req, caller) });
+    const deleted = await this.bus.request(AccountSubjects.accountDelete, { sub: caller.sub, password: input.password, context: this.callers.context(req, caller) });
     if (!deleted.ok) throw refused(deleted);
     const ended = await this.actions.endEverything(caller.sub, 'account deleted');
     return { deleted: true, sessions_ended: ended.sessions, grants_revoked: ended.grants };

@@ -45,6 +45,11 @@ export class AccountCallerService {
     return session ? { via: 'session', sub: session.userId, session, csrf: this.csrfFor(session) } : null;
   }
 
+  /** A saved profile: the language goes onto the user's live sessions, which the pages read it from. */
+  async profileSaved(account: { id: string; locale: string | null }): Promise<void> {
+    await this.sessions.setLocale(account.id, account.locale);
+  }
+
   csrfValid(caller: Caller & { via: 'session' }, submitted: unknown): boolean {
     return typeof submitted === 'string' && safeEqual(submitted, caller.csrf);
   }

@@ -16,7 +16,7 @@ import { Form, InteractionFlow, str } from '../interaction/interaction-flow.serv
 import { renderErrorPage } from '../interaction/views/error.view';
 import { esc } from '../interaction/views/html';
 import { safeEqual } from '../oidc/crypto';
-import { SessionsService } from '../sessions/sessions.service';
+import { SessionsService, savedLocaleOf } from '../sessions/sessions.service';
 import { renderAccountCertificates } from './account-certificates.view';
 
 const BIND_MESSAGES = {
@@ -171,4 +171,5 @@ export class AccountCertificatesController {
   }
 }
 
-const locale = (req: FastifyRequest): Locale => pickLocale(undefined, req.headers['accept-language']);
+/** The page language: the saved one of the session this request looked up, else Accept-Language. */
+const locale = (req: FastifyRequest): Locale => pickLocale(undefined, req.headers['accept-language'], savedLocaleOf(req));

@@ -53,7 +53,7 @@ export class AccountPagesController {
   async callback(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('state') state?: string, @Query('error') error?: string) {
     const expected = req.cookies?.[STATE_COOKIE];
     void reply.clearCookie(STATE_COOKIE, { path: '/account' });
-    const locale = pickLocale(undefined, req.headers['accept-language']);
+    const locale = pickLocale(undefined, req.headers['accept-language'], (await this.callers.session(req))?.session.locale);
     if (error || !expected || typeof state !== 'string' || !safeEqual(state, expected)) {
       return this.flow.html(reply, renderAccountMessage(locale, 'account.title', t(locale, 'account.signInAgain'), { href: '/account', text: t(locale, 'account.signIn') }), 400);
     }
@@ -81,7 +81,9 @@ export class AccountPagesController {
       const fields = ['given_name', 'family_name', 'middle_name', 'nickname', 'birthdate', 'locale'] as const;
       const values = Object.fromEntries(fields.filter((f) => typeof form[f] === 'string').map((f) => [f, form[f] as string]));
       const saved = await this.bus.request(AccountSubjects.accountUpdate, { sub: caller.sub, ...values, context: this.callers.context(req) });
-      return saved.ok ? 'profile_saved' : accountError(saved);
+      if (!saved.ok) return accountError(saved);
+      await this.callers.profileSaved(saved.value);
+      return 'profile_saved';
     });
   }
 
@@ -214,7 +216,7 @@ export class AccountPagesController {
   private async act(req: FastifyRequest, reply: FastifyReply, action: (caller: Session, form: Form, locale: Locale) => Promise<AccountOutcome | null>) {
     const caller = await this.callers.session(req);
     const form = (req.body ?? {}) as Form;
-    const locale = pickLocale(undefined, req.headers['accept-language']);
+    const locale = pickLocale(undefined, req.headers['accept-language'], caller?.session.locale);
     if (!caller) return this.signIn(req, reply);
     if (!this.callers.csrfValid(caller, form.csrf)) return this.flow.html(reply, renderErrorPage(locale, t(locale, 'error.csrf')), 403);
     const account = await this.bus.request(AccountSubjects.accountGet, { sub: caller.sub });

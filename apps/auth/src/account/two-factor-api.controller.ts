@@ -1,5 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Req, Res } from '@nestjs/common';
+import { ApiCookieAuth, ApiForbiddenResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiErrorDto } from '../admin/dto/errors.dto';
+import { TwoFactorStatusDto } from './dto/account-api.dto';
 import { BusClient } from '@idp/bus';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { SecondFactorSubjects } from '@idp/contracts';
@@ -14,6 +17,9 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
  * and the trusted browsers, which can be revoked. Changes need the `X-CSRF-Token` header with the
  * `csrf_token` the GET answered.
  */
+@ApiTags('account')
+@ApiCookieAuth('sso_session')
+@ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'not signed in (login_required)' })
 @Controller('api/account/two-factor')
 export class TwoFactorApiController {
   constructor(
@@ -23,6 +29,8 @@ export class TwoFactorApiController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'The second factors that are on, and the trusted browsers' })
+  @ApiOkResponse({ type: TwoFactorStatusDto })
   async show(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const session = await this.session(req, reply);
     if (!session) return;
@@ -45,6 +53,11 @@ export class TwoFactorApiController {
 
   @Delete('devices/:id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Stop trusting a browser' })
+  @ApiHeader({ name: 'X-CSRF-Token', required: true, description: 'the csrf_token of GET /api/account/two-factor' })
+  @ApiNoContentResponse({ description: 'revoked' })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'the X-CSRF-Token header is missing or wrong' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async revoke(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const session = await this.session(req, reply);
     if (!session) return;

@@ -129,8 +129,8 @@ export class TwoFactorAccountController {
 
   /** The signed-in user, with the CSRF check on forms; otherwise the answer is already sent. */
   private async signedIn(req: FastifyRequest, reply: FastifyReply, isForm = false): Promise<Signed | null> {
-    const locale = pickLocale((req.query as Record<string, string> | undefined)?.ui_locales, req.headers['accept-language']);
     const session = await this.sessions.current(req);
+    const locale = pickLocale((req.query as Record<string, string> | undefined)?.ui_locales, req.headers['accept-language'], session?.locale);
     if (!session) {
       this.flow.html(reply, renderSignInFirst(locale), 401);
       return null;

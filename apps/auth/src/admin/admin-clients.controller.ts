@@ -1,7 +1,9 @@
 import { ClientMetadata } from '@idp/domain';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ClientDto, ClientMetadataDto } from './dto/client-metadata.dto';
+import { ClientDto, ClientMetadataDto, ClientMetadataUpdateDto } from './dto/client-metadata.dto';
+import { dtoProblems } from './dto/dto-problems';
+import { FieldErrors } from '../oidc/clients/client-metadata.validator';
 import { ApiErrorDto } from './dto/errors.dto';
 import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { validateClientMetadata } from '../oidc/clients/client-metadata.validator';
@@ -11,7 +13,10 @@ import { ResourcesService } from '../oidc/resources.service';
 import { AdminGuard } from './admin.guard';
 import { ConflictError, FieldValidationError, NotFoundError, requireObject } from './admin-errors';
 
-const CLIENT_ID = /^[A-Za-z0-9._~-]{3,300}$/;
+/** Each field's own check by the DTO class, then the rules between fields; one answer naming every field at fault. */
+function problems(rules: FieldErrors, fields: FieldErrors): FieldErrors {
+  return { ...rules, ...fields };
+}
 
 function view(client: Client & { createdAt?: Date }, secret?: string) {
   return {
@@ -42,10 +47,8 @@ export class AdminClientsController {
   @ApiConflictResponse({ type: ApiErrorDto, description: 'client_id is taken' })
   async create(@Body() body: unknown) {
     const input = requireObject(body);
-    const { metadata, errors } = validateClientMetadata(input);
-    if (input.client_id !== undefined && (typeof input.client_id !== 'string' || !CLIENT_ID.test(input.client_id))) {
-      errors.client_id = 'must be 3-300 characters of letters, digits and . _ ~ -';
-    }
+    const { metadata, errors: rules } = validateClientMetadata(input);
+    const errors = problems(rules, dtoProblems(ClientMetadataDto, input));
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
     await this.applySector(metadata);
     // A resource's client_id counts as taken too: the introspection endpoint must know who is calling.
@@ -72,7 +75,7 @@ export class AdminClientsController {
   }
 
   @Patch(':id')
-  @ApiBody({ type: ClientMetadataDto, description: 'the fields to change' })
+  @ApiBody({ type: ClientMetadataUpdateDto, description: 'the fields to change' })
   @ApiOkResponse({ type: ClientDto })
   @ApiBadRequestResponse({ type: ApiErrorDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
@@ -81,7 +84,8 @@ export class AdminClientsController {
     const current = await this.clients.find(id);
     if (!current) throw new NotFoundError('client');
     if (input.client_id !== undefined && input.client_id !== id) throw new FieldValidationError({ client_id: 'cannot be changed' });
-    const { metadata, errors } = validateClientMetadata(input, current.metadata);
+    const { metadata, errors: rules } = validateClientMetadata(input, current.metadata);
+    const errors = problems(rules, dtoProblems(ClientMetadataUpdateDto, input));
     if (Object.keys(errors).length) throw new FieldValidationError(errors);
     await this.applySector(metadata);
     const updated = await this.clients.update(id, metadata);

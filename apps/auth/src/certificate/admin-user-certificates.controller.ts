@@ -1,9 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { validBody } from '../admin/dto/dto-problems';
+import { ApiErrorDto } from '../admin/dto/errors.dto';
+import { CertificateDto } from './dto/trust.dto';
 import { BusClient } from '@idp/bus';
 import { BindCertificateError, CertificatesSubjects } from '@idp/contracts';
 import { AdminGuard } from '../admin/admin.guard';
-import { ConflictError, FieldValidationError, NotFoundError, requireObject } from '../admin/admin-errors';
+import { ConflictError, FieldValidationError, NotFoundError } from '../admin/admin-errors';
 import { OAuthError } from '../oidc/errors/oauth.errors';
 import { CertificateLoginService } from './certificate-login.service';
 import { parseCertificate } from './certificate-parse';
@@ -17,6 +20,7 @@ export const BIND_ERRORS = {
 /** An administrator binds a user's certificate without the possession challenge (e.g. after checking it in person). */
 @ApiTags('admin')
 @ApiBearerAuth('admin_token')
+@ApiUnauthorizedResponse({ description: 'no or a wrong ADMIN_TOKEN', type: ApiErrorDto })
 @Controller('admin/users/:id/certificates')
 @UseGuards(AdminGuard)
 export class AdminUserCertificatesController {
@@ -27,8 +31,14 @@ export class AdminUserCertificatesController {
 
   /** `{"certificate": "<PEM or base64 DER>"}`: must validate against the trust store as for a login. */
   @Post()
+  @ApiOperation({ summary: "Bind a user's certificate (it must validate against the trust store)" })
+  @ApiBody({ type: CertificateDto })
+  @ApiCreatedResponse({ description: 'the bound certificate' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'already bound to this or another account' })
   async bind(@Param('id') id: string, @Body() body: unknown) {
-    const input = requireObject(body);
+    const input = validBody(CertificateDto, body);
     const cert = parseCertificate(input.certificate);
     if (!cert) throw new FieldValidationError({ certificate: 'must be one X.509 certificate, PEM or base64 DER' });
     let valid;
@@ -44,12 +54,17 @@ export class AdminUserCertificatesController {
   }
 
   @Get()
+  @ApiOperation({ summary: "The user's certificates" })
+  @ApiOkResponse({ description: 'the certificates' })
   async list(@Param('id') id: string) {
     return this.bus.value(CertificatesSubjects.list, { sub: id });
   }
 
   @Delete(':certificateId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Unbind a certificate' })
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async remove(@Param('id') id: string, @Param('certificateId') certificateId: string) {
     const reply = await this.bus.request(CertificatesSubjects.remove, { sub: id, id: certificateId });
     if (!reply.ok) throw new NotFoundError('certificate');

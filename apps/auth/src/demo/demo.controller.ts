@@ -61,13 +61,13 @@ export class DemoController {
     void reply.clearCookie(COOKIE, { path: '/demo' });
     const again = `<a class="button" href="/demo/login">${esc(t(l, 'demo.again'))}</a>`;
     if (!saved.state || query.state !== saved.state) {
-      return this.page(reply, l, `<h1>${esc(t(l, 'error.title'))}</h1><p class="error">state mismatch</p>${again}`, 400);
+      return this.page(reply, l, `<h1>${esc(t(l, 'error.title'))}</h1><p class="error">${esc(t(l, 'demo.stateMismatch'))}</p>${again}`, 400);
     }
     if (query.error) {
       return this.page(reply, l, `<h1>${esc(query.error)}</h1><p class="error">${esc(query.error_description)}</p>${again}`, 400);
     }
     if (query.iss !== this.config.issuer) {
-      return this.page(reply, l, `<h1>${esc(t(l, 'error.title'))}</h1><p class="error">iss mismatch (RFC 9207)</p>${again}`, 400);
+      return this.page(reply, l, `<h1>${esc(t(l, 'error.title'))}</h1><p class="error">${esc(t(l, 'demo.issMismatch'))}</p>${again}`, 400);
     }
 
     const tokenResponse = await fetch(`${this.config.issuer}/connect/token`, {
@@ -88,7 +88,7 @@ export class DemoController {
     this.jwks ??= createRemoteJWKSet(new URL(`${this.config.issuer}/.well-known/openid-configuration/jwks`));
     const { payload: idToken } = await jwtVerify(tokens.id_token, this.jwks, { issuer: this.config.issuer, audience: DEMO_CLIENT_ID });
     if (idToken.nonce !== saved.nonce) {
-      return this.page(reply, l, `<h1>${esc(t(l, 'error.title'))}</h1><p class="error">nonce mismatch</p>${again}`, 400);
+      return this.page(reply, l, `<h1>${esc(t(l, 'error.title'))}</h1><p class="error">${esc(t(l, 'demo.nonceMismatch'))}</p>${again}`, 400);
     }
     const userinfo = await (await fetch(`${this.config.issuer}/connect/userinfo`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })).json();
     const shown = { ...tokens, access_token: tokens.access_token.slice(0, 24) + '…', refresh_token: tokens.refresh_token ? tokens.refresh_token.slice(0, 8) + '…' : undefined, id_token: '…' };

@@ -32,7 +32,7 @@ export class DeviceController {
     const browser = this.browserId(req, reply);
     const typed = query['user-code'] ?? query.user_code;
     if (typeof typed === 'string' && typed) return this.enter(typed, browser, req, reply);
-    return this.html(reply, renderDeviceEntry(this.locale(req), browser));
+    return this.html(reply, renderDeviceEntry(await this.locale(req), browser));
   }
 
   @Post()
@@ -40,7 +40,8 @@ export class DeviceController {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const browser = this.browserId(req, reply);
     if (typeof form.csrf !== 'string' || !safeEqual(form.csrf, browser)) {
-      return this.html(reply, renderDeviceEntry(this.locale(req), browser, { error: t(this.locale(req), 'error.csrf') }), 403);
+      const l = await this.locale(req);
+      return this.html(reply, renderDeviceEntry(l, browser, { error: t(l, 'error.csrf') }), 403);
     }
     return this.enter(form.user_code, browser, req, reply);
   }
@@ -55,7 +56,7 @@ export class DeviceController {
   }
 
   private async enter(typed: unknown, browser: string, req: FastifyRequest, reply: FastifyReply) {
-    const l = this.locale(req);
+    const l = await this.locale(req);
     const keys = [`device:browser:${browser}`, `device:ip:${req.ip}`];
     const wait = await this.limiter.blocked(keys, WRONG_CODE_LIMIT);
     if (wait !== null) {
@@ -83,7 +84,7 @@ export class DeviceController {
     };
     const session = await this.sessions.current(req);
     const interaction = session
-      ? await this.interactions.start(reply, request, 'consent', { userId: session.userId, sessionId: session.id, authTime: session.authTime, amr: session.amr })
+      ? await this.interactions.start(reply, request, 'consent', { userId: session.userId, sessionId: session.id, authTime: session.authTime, amr: session.amr, locale: session.locale })
       : await this.interactions.start(reply, request, 'login');
     void reply.redirect(`/interaction/${interaction.id}`, 303);
   }
@@ -97,8 +98,10 @@ export class DeviceController {
     return id;
   }
 
-  private locale(req: FastifyRequest): Locale {
-    return pickLocale(undefined, req.headers['accept-language']);
+  /** The signed-in user's saved language, else Accept-Language. */
+  private async locale(req: FastifyRequest): Promise<Locale> {
+    const session = await this.sessions.current(req);
+    return pickLocale(undefined, req.headers['accept-language'], session?.locale);
   }
 
   private html(reply: FastifyReply, body: string, status = 200) {

@@ -1,4 +1,4 @@
-import { LOCALES, MessageKey, pickLocale, t } from './i18n';
+import { LOCALES, MessageKey, asLocale, pickLocale, t } from './i18n';
 import { USER_SCOPES } from '../oidc/resources.service';
 
 describe('pickLocale', () => {
@@ -12,8 +12,25 @@ describe('pickLocale', () => {
     expect(pickLocale(undefined, 'kk,ru;q=0.8')).toBe('kk');
   });
 
+  it('puts the saved profile language after ui_locales and before Accept-Language', () => {
+    expect(pickLocale(undefined, undefined, 'kk')).toBe('kk');
+    expect(pickLocale(undefined, 'en', 'kk')).toBe('kk');
+    expect(pickLocale('en', 'ru', 'kk')).toBe('en');
+    expect(pickLocale('fr de', 'ru', 'kk')).toBe('kk');
+    expect(pickLocale(undefined, 'en', null)).toBe('en');
+    expect(pickLocale(undefined, 'en', 'de')).toBe('en');
+    expect(pickLocale(undefined, undefined, '')).toBe('ru');
+  });
+
   it('fills placeholders in every language', () => {
     for (const l of LOCALES) expect(t(l, 'consent.title', { client: 'Acme' })).toContain('Acme');
+  });
+});
+
+describe('asLocale', () => {
+  it('takes only a supported locale', () => {
+    expect(asLocale('kk')).toBe('kk');
+    expect([asLocale('KK'), asLocale('kk-KZ'), asLocale(null), asLocale(7)]).toEqual([null, null, null, null]);
   });
 });
 

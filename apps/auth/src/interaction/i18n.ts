@@ -2,11 +2,18 @@ export const LOCALES = ['ru', 'en', 'kk'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'ru';
 
+/** A supported locale, or null: how a saved profile language or a stored session value is read. */
+export function asLocale(value: unknown): Locale | null {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value) ? (value as Locale) : null;
+}
+
 /**
  * The page language: the first supported tag of `ui_locales` (OpenID Connect Core 3.1.2.1), then
- * of Accept-Language by its q-values, then Russian.
+ * the language the signed-in user saved in the profile (`saved`, kept on the SSO session and the
+ * interaction so no page asks the accounts app for it), then Accept-Language by its q-values, then
+ * Russian.
  */
-export function pickLocale(uiLocales: string | undefined, acceptLanguage: string | string[] | undefined): Locale {
+export function pickLocale(uiLocales: string | undefined, acceptLanguage: string | string[] | undefined, saved?: string | null): Locale {
   const fromUi = (uiLocales ?? '').split(/\s+/).filter(Boolean);
   const fromHeader = String(acceptLanguage ?? '')
     .split(',')
@@ -18,11 +25,8 @@ export function pickLocale(uiLocales: string | undefined, acceptLanguage: string
     .filter((t) => t.tag && t.q > 0)
     .sort((a, b) => b.q - a.q || a.i - b.i)
     .map((t) => t.tag);
-  for (const tag of [...fromUi, ...fromHeader]) {
-    const base = tag.toLowerCase().split('-')[0] as Locale;
-    if (LOCALES.includes(base)) return base;
-  }
-  return DEFAULT_LOCALE;
+  const supported = (tags: string[]) => tags.map((tag) => asLocale(tag.toLowerCase().split('-')[0])).find((l) => l !== null) ?? null;
+  return supported(fromUi) ?? asLocale(saved) ?? supported(fromHeader) ?? DEFAULT_LOCALE;
 }
 
 const en = {
@@ -74,6 +78,10 @@ const en = {
   'register.submit': 'Create account',
   'register.haveAccount': 'Already have an account?',
   'register.signIn': 'Sign in',
+  'register.loginTaken': 'This login is taken.',
+  'register.emailTaken': 'This e-mail is already registered.',
+  'register.phoneTaken': 'This phone is already registered.',
+  'register.checkFields': 'Check the fields: {problems}',
   'consent.title': '{client} asks for access',
   'consent.lead': 'The application will get:',
   'consent.allow': 'Allow',
@@ -120,6 +128,11 @@ const en = {
   'demo.userinfo': 'UserInfo response',
   'demo.tokens': 'Token response',
   'demo.again': 'Sign in again',
+  'demo.stateMismatch': 'The answer does not belong to the sign-in this browser started (state does not match). Start again.',
+  'demo.issMismatch': 'The answer came from another issuer (iss does not match, RFC 9207).',
+  'demo.nonceMismatch': 'The ID token was issued for another sign-in (nonce does not match).',
+  'formPost.title': 'Returning to the application',
+  'formPost.continue': 'Continue',
   'scope.iin': 'Your IIN (individual identification number)',
   'scope.ul_sign': 'Signing documents on behalf of your organisation',
   'scope.ul_signBin': 'Signing documents on behalf of the organisation with BIN {bin}',
@@ -408,6 +421,10 @@ const ru: Record<MessageKey, string> = {
   'register.submit': 'Создать учётную запись',
   'register.haveAccount': 'Уже есть учётная запись?',
   'register.signIn': 'Войти',
+  'register.loginTaken': 'Этот логин уже занят.',
+  'register.emailTaken': 'Этот адрес уже зарегистрирован.',
+  'register.phoneTaken': 'Этот телефон уже зарегистрирован.',
+  'register.checkFields': 'Проверьте поля: {problems}',
   'consent.title': '{client} запрашивает доступ',
   'consent.lead': 'Приложение получит:',
   'consent.allow': 'Разрешить',
@@ -454,6 +471,11 @@ const ru: Record<MessageKey, string> = {
   'demo.userinfo': 'Ответ UserInfo',
   'demo.tokens': 'Ответ токен-эндпоинта',
   'demo.again': 'Войти снова',
+  'demo.stateMismatch': 'Ответ не относится ко входу, начатому в этом браузере (не совпадает state). Начните заново.',
+  'demo.issMismatch': 'Ответ пришёл от другого издателя (не совпадает iss, RFC 9207).',
+  'demo.nonceMismatch': 'ID-токен выпущен для другого входа (не совпадает nonce).',
+  'formPost.title': 'Возвращаемся в приложение',
+  'formPost.continue': 'Продолжить',
   'scope.iin': 'Ваш ИИН (индивидуальный идентификационный номер)',
   'scope.ul_sign': 'Подписание документов от имени вашей организации',
   'scope.ul_signBin': 'Подписание документов от имени организации с БИН {bin}',
@@ -740,6 +762,10 @@ const kk: Record<MessageKey, string> = {
   'register.submit': "Тіркелгі жасау",
   'register.haveAccount': "Тіркелгіңіз бар ма?",
   'register.signIn': "Кіру",
+  'register.loginTaken': "Бұл логин бос емес.",
+  'register.emailTaken': "Бұл пошта тіркелген.",
+  'register.phoneTaken': "Бұл телефон тіркелген.",
+  'register.checkFields': "Өрістерді тексеріңіз: {problems}",
   'consent.title': "{client} рұқсат сұрайды",
   'consent.lead': "Қолданба мыналарды алады:",
   'consent.allow': "Рұқсат беру",
@@ -786,6 +812,11 @@ const kk: Record<MessageKey, string> = {
   'demo.userinfo': "UserInfo жауабы",
   'demo.tokens': "Токен эндпоинтінің жауабы",
   'demo.again': "Қайта кіру",
+  'demo.stateMismatch': "Жауап осы браузерде басталған кіруге жатпайды (state сәйкес келмейді). Қайта бастаңыз.",
+  'demo.issMismatch': "Жауап басқа шығарушыдан келді (iss сәйкес келмейді, RFC 9207).",
+  'demo.nonceMismatch': "ID-токен басқа кіру үшін берілген (nonce сәйкес келмейді).",
+  'formPost.title': "Қолданбаға қайтып барамыз",
+  'formPost.continue': "Жалғастыру",
   'scope.iin': "ЖСН-іңіз (жеке сәйкестендіру нөмірі)",
   'scope.ul_sign': "Ұйымыңыздың атынан құжаттарға қол қою",
   'scope.ul_signBin': "БСН {bin} ұйымының атынан құжаттарға қол қою",

@@ -51,17 +51,22 @@ export class InteractionFlow {
       return null;
     }
     if (form && !this.interactions.csrfValid(interaction, form.csrf)) {
-      const locale = pickLocale(interaction.request.ui_locales, req.headers['accept-language']);
+      const locale = this.locale(interaction, req);
       this.html(reply, renderErrorPage(locale, t(locale, 'error.csrf')), 403);
       return null;
     }
     return interaction;
   }
 
+  /** ui_locales, then the language the user saved (once the user is known), then Accept-Language. */
+  locale(interaction: InteractionEntity, req: FastifyRequest): Locale {
+    return pickLocale(interaction.request.ui_locales, req.headers['accept-language'], interaction.userLocale);
+  }
+
   async pageBase(interaction: InteractionEntity, req: FastifyRequest): Promise<PageBase> {
     const client = await this.clients.find(interaction.clientId);
     return {
-      locale: pickLocale(interaction.request.ui_locales, req.headers['accept-language']),
+      locale: this.locale(interaction, req),
       interactionId: interaction.id,
       csrf: interaction.csrfToken,
       clientName: client?.metadata.client_name ?? interaction.clientId,
@@ -74,28 +79,32 @@ export class InteractionFlow {
    * the client requires one (unless this browser is trusted and the account has one), then on.
    */
   async signedIn(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
+    // The one look at the account per sign-in: its saved language from here on, and whether a new password is due.
+    const account = await this.bus.request(AccountSubjects.accountGet, { sub: userId });
+    const known = { userLocale: account.ok ? account.value.locale : null, passwordChangeRequired: account.ok && account.value.password_change_required };
+    interaction.userLocale = known.userLocale;
     const status = await this.secondFactor.needed(await this.clients.find(interaction.clientId), userId);
     if (status && !(status.enrolled && (await this.secondFactor.trustedBrowser(req, userId)))) {
       const secondFactor = { askProfile, firstFactorSms: interaction.otp?.channel === 'sms' };
-      const moved = await this.interactions.transition(interaction, 'second_factor', { userId, amr, otp: null, secondFactor });
+      const moved = await this.interactions.transition(interaction, 'second_factor', { userId, amr, otp: null, secondFactor, userLocale: known.userLocale });
       return moved ? this.redirect(reply, interaction, '/second-factor') : this.expired(req, reply);
     }
-    return this.establish(interaction, req, reply, userId, amr, askProfile);
+    return this.establish(interaction, req, reply, userId, amr, askProfile, known.passwordChangeRequired);
   }
 
   /**
-   * The user is known: the SSO session starts with how the user got in (RFC 8176 amr), then a new
-   * account gives its name (or an account an administrator marked sets a new password), then
-   * consent or straight back to the client.
+   * The user is known: the SSO session starts with how the user got in (RFC 8176 amr) and the
+   * language saved in the profile, then a new account gives its name (or an account an
+   * administrator marked sets a new password), then consent or straight back to the client.
    */
-  async establish(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false) {
-    const session = await this.sessions.start(reply, userId, amr);
+  async establish(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply, userId: string, amr: string[], askProfile = false, passwordChangeRequired?: boolean) {
+    const session = await this.sessions.start(reply, userId, amr, interaction.userLocale);
     // Invitations to the identifiers this account has verified are accepted at sign-in.
     await this.bus.value(OrganisationsSubjects.invitationsAccept, { sub: userId });
     this.events.publish('user.login_succeeded', { sub: userId, client_id: interaction.clientId, amr });
     await this.audit.record('user.login_succeeded', userId, { ip: req.ip, user_agent: String(req.headers['user-agent'] ?? '').slice(0, 400) || undefined, client_id: interaction.clientId }, { amr });
-    const user = { userId, sessionId: session.id, authTime: session.authTime, amr, otp: null };
-    const next = askProfile ? 'profile' : (await this.passwordChangeRequired(userId)) ? 'password_change' : null;
+    const user = { userId, sessionId: session.id, authTime: session.authTime, amr, otp: null, userLocale: interaction.userLocale };
+    const next = askProfile ? 'profile' : (passwordChangeRequired ?? (await this.passwordChangeRequired(userId))) ? 'password_change' : null;
     if (next) {
       const moved = await this.interactions.transition(interaction, next, user);
       return moved ? this.redirect(reply, interaction) : this.expired(req, reply);

@@ -6,7 +6,7 @@ import { InteractionEntity } from '@idp/domain';
 import { AuthorizationService } from '../oidc/authorize/authorization.service';
 import { ResourcesService } from '../oidc/resources.service';
 import { formatUserCode } from '../device/user-code';
-import { Locale, t } from './i18n';
+import { MessageKey, t } from './i18n';
 import { Form, InteractionFlow, str } from './interaction-flow.service';
 import { cancelDetails, isLive } from './cancel-stage';
 import { loginMethods } from './login-methods';
@@ -20,11 +20,11 @@ import { renderRegister } from './views/register.view';
 import { renderFederatedForm } from '../organizations/federated.view';
 
 const REGISTER_ERRORS = {
-  login_taken: { en: 'This login is taken.', ru: 'Этот логин уже занят.', kk: 'Бұл логин бос емес.' },
-  email_taken: { en: 'This e-mail is already registered.', ru: 'Этот адрес уже зарегистрирован.', kk: 'Бұл пошта тіркелген.' },
-  phone_taken: { en: 'This phone is already registered.', ru: 'Этот телефон уже зарегистрирован.', kk: 'Бұл телефон тіркелген.' },
-  invalid_input: { en: 'Check the fields: ', ru: 'Проверьте поля: ', kk: 'Өрістерді тексеріңіз: ' },
-} satisfies Record<CreateUserError, Record<Locale, string>>;
+  login_taken: 'register.loginTaken',
+  email_taken: 'register.emailTaken',
+  phone_taken: 'register.phoneTaken',
+  invalid_input: 'register.checkFields',
+} satisfies Record<CreateUserError, MessageKey>;
 
 /** The login, registration and consent pages of an interaction. */
 @Controller('interaction')
@@ -104,7 +104,7 @@ export class InteractionController {
     const values = { login: str(form.login), given_name: str(form.given_name), family_name: str(form.family_name), email: str(form.email) };
     const created = await this.bus.request(AccountsSubjects.userCreate, { ...values, password: str(form.password), email: values.email || undefined });
     if (!created.ok) {
-      const message = REGISTER_ERRORS[created.code][base.locale] + (created.code === 'invalid_input' ? created.message : '');
+      const message = t(base.locale, REGISTER_ERRORS[created.code], { problems: created.code === 'invalid_input' ? created.message : '' });
       return this.flow.html(reply, renderRegister({ ...base, values, error: message }), 400);
     }
     return this.flow.signedIn(interaction, req, reply, created.value.id, ['pwd']);

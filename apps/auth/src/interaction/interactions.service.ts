@@ -23,7 +23,7 @@ export class InteractionsService {
     reply: FastifyReply,
     request: AuthorizationRequest,
     state: InteractionState,
-    user?: { userId: string; sessionId: string; authTime: Date; amr: string[] },
+    user?: { userId: string; sessionId: string; authTime: Date; amr: string[]; locale?: string | null },
   ): Promise<InteractionEntity> {
     const interaction = this.interactions.create({
       id: randomToken('base64url', 18),
@@ -35,6 +35,7 @@ export class InteractionsService {
       sessionId: user?.sessionId ?? null,
       authTime: user?.authTime ?? null,
       amr: user?.amr ?? [],
+      userLocale: user?.locale ?? null,
       expiresAt: new Date(Date.now() + this.config.ttl.interaction * 1000),
     });
     await this.interactions.insert(interaction);

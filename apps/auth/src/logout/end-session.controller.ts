@@ -66,13 +66,17 @@ export class EndSessionController {
 
   private async start(req: FastifyRequest, reply: FastifyReply, input: unknown) {
     let logout: LogoutRequest;
+    let params: Record<string, string>;
     try {
-      logout = await this.validate(req, singleValued(input));
+      params = singleValued(input);
+      logout = await this.validate(req, params);
     } catch (err) {
       return this.errorPage(req, reply, err);
     }
     const session = await this.sessions.current(req);
     if (!session) return this.finish(reply, logout);
+    // The signed-in user's saved language comes after ui_locales and before Accept-Language.
+    logout.locale = pickLocale(params.ui_locales, req.headers['accept-language'], session.locale);
     // A hint naming the signed-in user proves the request came from their client: no need to ask.
     const proven = logout.hint && logout.client && logout.hint.sub === subjectFor(logout.client, session.userId, this.config.pairwiseSalt) && (!logout.hint.sid || logout.hint.sid === session.id);
     if (proven) {

@@ -1,9 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import { BusClient } from '@idp/bus';
-import { ORG_ROLES, OrgRole, OrganisationsSubjects as S } from '@idp/contracts';
+import { OrgRole, OrganisationsSubjects as S } from '@idp/contracts';
 import { AdminGuard } from '../admin/admin.guard';
 import { ConflictError, FieldValidationError, NotFoundError, requireObject } from '../admin/admin-errors';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { validBody } from '../admin/dto/dto-problems';
+import { ApiErrorDto } from '../admin/dto/errors.dto';
 import { DomainVerifier } from './domain-verifier';
+import { ClaimDomainDto, CreateOrganizationDto, InvitationDto, MemberRoleDto, RenameOrganizationDto, UpstreamProviderDto } from './dto/organizations.dto';
 import { UpstreamInputError, UpstreamProvidersService } from './upstream-providers.service';
 
 /** Domain errors of the organisations contracts, as the admin API answers them. */
@@ -22,13 +26,13 @@ function toHttp(code: string, message: string, what = 'organization'): HttpExcep
   }
 }
 
-const role = (v: unknown): OrgRole => {
-  if (v === undefined) return 'member';
-  if (typeof v !== 'string' || !ORG_ROLES.includes(v as OrgRole)) throw new FieldValidationError({ role: `one of ${ORG_ROLES.join(', ')}` });
-  return v as OrgRole;
-};
+/** A role the DTO already checked; none given means member. */
+const role = (v: string | undefined): OrgRole => (v ?? 'member') as OrgRole;
 
 /** Organisations, their members, invitations and domains (`/admin/organizations`). */
+@ApiTags('admin')
+@ApiBearerAuth('admin_token')
+@ApiUnauthorizedResponse({ description: 'no or a wrong ADMIN_TOKEN', type: ApiErrorDto })
 @Controller('admin/organizations')
 @UseGuards(AdminGuard)
 export class AdminOrganizationsController {
@@ -39,21 +43,28 @@ export class AdminOrganizationsController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create an organisation' })
+  @ApiBody({ type: CreateOrganizationDto })
+  @ApiCreatedResponse({ description: 'the organisation' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
   async create(@Body() body: unknown) {
-    const input = requireObject(body);
-    if (typeof input.name !== 'string') throw new FieldValidationError({ name: 'is required' });
-    if (input.owner_sub !== undefined && typeof input.owner_sub !== 'string') throw new FieldValidationError({ owner_sub: 'must be a string' });
-    const reply = await this.bus.request(S.create, { name: input.name, owner_sub: input.owner_sub as string | undefined });
+    const input = validBody(CreateOrganizationDto, body);
+    const reply = await this.bus.request(S.create, { name: input.name, owner_sub: input.owner_sub });
     if (!reply.ok) throw toHttp(reply.code, reply.message);
     return reply.value;
   }
 
   @Get()
+  @ApiOperation({ summary: 'List the organisations' })
+  @ApiOkResponse({ description: 'the organisations' })
   list() {
     return this.bus.value(S.list, {});
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'An organisation with its members, domains, invitations and upstream providers' })
+  @ApiOkResponse({ description: 'the organisation' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async get(@Param('id') id: string) {
     const reply = await this.bus.request(S.get, { id });
     if (!reply.ok) throw toHttp(reply.code, reply.message);
@@ -61,9 +72,13 @@ export class AdminOrganizationsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Rename an organisation' })
+  @ApiBody({ type: RenameOrganizationDto })
+  @ApiOkResponse({ description: 'the organisation' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async update(@Param('id') id: string, @Body() body: unknown) {
-    const input = requireObject(body);
-    if (typeof input.name !== 'string') throw new FieldValidationError({ name: 'is required' });
+    const input = validBody(RenameOrganizationDto, body);
     const reply = await this.bus.request(S.update, { id, name: input.name });
     if (!reply.ok) throw toHttp(reply.code, reply.message);
     return reply.value;
@@ -71,6 +86,9 @@ export class AdminOrganizationsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an organisation' })
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async remove(@Param('id') id: string) {
     const reply = await this.bus.request(S.remove, { id });
     if (!reply.ok) throw toHttp(reply.code, reply.message);
@@ -79,14 +97,24 @@ export class AdminOrganizationsController {
 
   /** Adds a member or changes their role: `{"role": "owner" | "admin" | "member"}`. */
   @Put(':id/members/:sub')
+  @ApiOperation({ summary: 'Add a member or change their role' })
+  @ApiBody({ type: MemberRoleDto, required: false })
+  @ApiOkResponse({ description: 'the membership' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'the organisation would be left without an owner' })
   async setMember(@Param('id') id: string, @Param('sub') sub: string, @Body() body: unknown) {
-    const reply = await this.bus.request(S.memberSet, { id, sub, role: role(requireObject(body ?? {}).role) });
+    const reply = await this.bus.request(S.memberSet, { id, sub, role: role(validBody(MemberRoleDto, body ?? {}).role) });
     if (!reply.ok) throw toHttp(reply.code, reply.message);
     return reply.value;
   }
 
   @Delete(':id/members/:sub')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a member' })
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'the last owner' })
   async removeMember(@Param('id') id: string, @Param('sub') sub: string) {
     const reply = await this.bus.request(S.memberRemove, { id, sub });
     if (!reply.ok) throw toHttp(reply.code, reply.message, 'member');
@@ -94,19 +122,28 @@ export class AdminOrganizationsController {
 
   /** `{"email": ...}` or `{"phone": ...}`, and a role; accepted when someone signs in with it verified. */
   @Post(':id/invitations')
+  @ApiOperation({ summary: 'Invite by e-mail or phone' })
+  @ApiBody({ type: InvitationDto })
+  @ApiCreatedResponse({ description: 'the invitation' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async invite(@Param('id') id: string, @Body() body: unknown) {
-    const input = requireObject(body);
-    for (const f of ['email', 'phone'] as const) if (input[f] !== undefined && typeof input[f] !== 'string') throw new FieldValidationError({ [f]: 'must be a string' });
-    const reply = await this.bus.request(S.invite, { id, email: input.email as string | undefined, phone: input.phone as string | undefined, role: role(input.role) });
+    const input = validBody(InvitationDto, body);
+    const reply = await this.bus.request(S.invite, { id, email: input.email, phone: input.phone, role: role(input.role) });
     if (!reply.ok) throw toHttp(reply.code, reply.message);
     return reply.value;
   }
 
   /** Claims a domain; the answer carries the token to publish (TXT record or well-known file). */
   @Post(':id/domains')
+  @ApiOperation({ summary: 'Claim a domain; the answer carries the token to publish' })
+  @ApiBody({ type: ClaimDomainDto })
+  @ApiCreatedResponse({ description: 'the claimed domain with dns_txt_record and http_file_url' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'another organisation has the domain' })
   async claimDomain(@Param('id') id: string, @Body() body: unknown) {
-    const input = requireObject(body);
-    if (typeof input.domain !== 'string') throw new FieldValidationError({ domain: 'is required' });
+    const input = validBody(ClaimDomainDto, body);
     const reply = await this.bus.request(S.domainClaim, { id, domain: input.domain });
     if (!reply.ok) throw toHttp(reply.code, reply.message);
     const d = reply.value;
@@ -115,6 +152,10 @@ export class AdminOrganizationsController {
 
   @Post(':id/domains/:domain/verify')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Verify a claimed domain by its DNS TXT record or well-known file' })
+  @ApiOkResponse({ description: 'the verified domain' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'verification_failed: the token was found in neither place' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async verifyDomain(@Param('id') id: string, @Param('domain') domain: string) {
     const org = await this.bus.request(S.get, { id });
     if (!org.ok) throw toHttp(org.code, org.message);
@@ -135,10 +176,16 @@ export class AdminOrganizationsController {
 
   /** An upstream identity provider of the organisation (OpenID Connect by discovery, or OAuth 2.0 by URLs); the secret is never shown again. */
   @Post(':id/upstream-providers')
+  @ApiOperation({ summary: "Add the organisation's upstream identity provider" })
+  @ApiBody({ type: UpstreamProviderDto })
+  @ApiCreatedResponse({ description: 'the provider, without its secret, with the redirect_uri to register upstream' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async addUpstream(@Param('id') id: string, @Body() body: unknown) {
-    const input = requireObject(body);
+    requireObject(body);
     const org = await this.bus.request(S.get, { id });
     if (!org.ok) throw toHttp(org.code, org.message);
+    const input = validBody(UpstreamProviderDto, body);
     try {
       return this.upstreams.view(await this.upstreams.create(id, input));
     } catch (err) {
@@ -149,12 +196,18 @@ export class AdminOrganizationsController {
 
   @Delete(':id/upstream-providers/:provider')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Remove an upstream provider' })
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async removeUpstream(@Param('id') id: string, @Param('provider') provider: string) {
     if (!(await this.upstreams.remove(id, provider))) throw new NotFoundError('upstream provider');
   }
 
   @Delete(':id/domains/:domain')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Give up a domain' })
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async removeDomain(@Param('id') id: string, @Param('domain') domain: string) {
     const reply = await this.bus.request(S.domainRemove, { id, domain });
     if (!reply.ok) throw toHttp(reply.code, reply.message, 'domain');

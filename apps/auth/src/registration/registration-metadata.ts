@@ -1,5 +1,7 @@
 import { ClientMetadata } from '@idp/domain';
 import { FieldErrors, ValidationResult, validateClientMetadata } from '../oidc/clients/client-metadata.validator';
+import { ClientMetadataDto } from '../admin/dto/client-metadata.dto';
+import { dtoProblems } from '../admin/dto/dto-problems';
 import { InvalidClientMetadata, InvalidRedirectUri, OAuthError } from '../oidc/errors/oauth.errors';
 
 /**
@@ -29,6 +31,8 @@ const ADMIN_ONLY_GRANTS = ['password', 'trusted', 'urn:ietf:params:oauth:grant-t
 export function validateSelfService(input: Record<string, unknown>, stored?: ClientMetadata): ValidationResult {
   const own = Object.fromEntries(Object.entries(input).filter(([k]) => isSelfService(k)));
   const result = validateClientMetadata(own, undefined, { selfService: true });
+  // Each field on its own by the DTO class the API document shows, then the rules between fields.
+  result.errors = { ...result.errors, ...dtoProblems(ClientMetadataDto, own) };
   const grants = Array.isArray(own.grant_types) ? own.grant_types.filter((g) => ADMIN_ONLY_GRANTS.includes(String(g))) : [];
   if (grants.length) result.errors.grant_types = `not available to self-registered clients: ${grants.join(', ')}`;
   if (stored) {

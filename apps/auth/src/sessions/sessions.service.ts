@@ -7,8 +7,10 @@ import { IsNull, MoreThan, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { SsoSessionEntity } from '@idp/domain';
 import { randomToken, sha256 } from '../oidc/crypto';
+import { rememberSavedLocale } from './request-locale';
 
 export const SESSION_COOKIE = 'idp_session';
+export { savedLocaleOf } from './request-locale';
 
 /** Browser single sign-on sessions: an HttpOnly, SameSite=Lax cookie holding a random token. */
 @Injectable()
@@ -26,7 +28,9 @@ export class SessionsService {
   async current(req: FastifyRequest): Promise<SsoSessionEntity | null> {
     const token = req.cookies?.[SESSION_COOKIE];
     if (!token || token.length > 100) return null;
-    return this.sessions.findOne({ where: { tokenHash: sha256(token), endedAt: IsNull(), expiresAt: MoreThan(new Date()) } });
+    const session = await this.sessions.findOne({ where: { tokenHash: sha256(token), endedAt: IsNull(), expiresAt: MoreThan(new Date()) } });
+    rememberSavedLocale(req, session?.locale ?? null);
+    return session;
   }
 
   /** How the user authenticated in a session (kept after the session ends: refreshed ID tokens still say it). */
@@ -35,7 +39,7 @@ export class SessionsService {
     return session?.amr ?? null;
   }
 
-  async start(reply: FastifyReply, userId: string, amr: string[]): Promise<SsoSessionEntity> {
+  async start(reply: FastifyReply, userId: string, amr: string[], locale: string | null = null): Promise<SsoSessionEntity> {
     const token = randomToken();
     const now = new Date();
     const session = this.sessions.create({
@@ -47,6 +51,7 @@ export class SessionsService {
       expiresAt: new Date(now.getTime() + this.config.ttl.session * 1000),
       userAgent: String(reply.request?.headers['user-agent'] ?? '').slice(0, 400) || null,
       ip: reply.request?.ip ?? null,
+      locale,
     });
     await this.sessions.insert(session);
     void reply.setCookie(SESSION_COOKIE, token, {
@@ -57,6 +62,11 @@ export class SessionsService {
       maxAge: this.config.ttl.session,
     });
     return session;
+  }
+
+  /** The user saved another language in the cabinet: every live session of theirs follows it. */
+  async setLocale(userId: string, locale: string | null): Promise<void> {
+    await this.sessions.update({ userId, endedAt: IsNull() }, { locale });
   }
 
   /** Ends every live session of a user; answers the sessions that ended. */

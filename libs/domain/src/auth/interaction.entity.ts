@@ -103,6 +103,10 @@ export class InteractionEntity {
   @Column({ name: 'second_factor', type: 'jsonb', nullable: true })
   secondFactor: SecondFactorStep | null;
 
+  /** The language saved in the profile of the user once known (after the first factor, or from the reused session). */
+  @Column({ name: 'user_locale', type: 'text', nullable: true })
+  userLocale: string | null;
+
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
 

@@ -34,4 +34,8 @@ export class SsoSessionEntity {
 
   @Column({ type: 'text', nullable: true })
   ip: string | null;
+
+  /** The language saved in the user's profile (ru, en, kk), kept here so pages need not ask the accounts app. */
+  @Column({ type: 'text', nullable: true })
+  locale: string | null;
 }

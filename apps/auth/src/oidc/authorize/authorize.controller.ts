@@ -97,7 +97,7 @@ export class AuthorizeController {
       void reply.redirect(`/interaction/${interaction.id}`, 303);
       return;
     }
-    const user = { userId: session.userId, sessionId: session.id, authTime: session.authTime, amr: session.amr };
+    const user = { userId: session.userId, sessionId: session.id, authTime: session.authTime, amr: session.amr, locale: session.locale };
     const iin = await this.iinStep.status(request, session.userId);
     if (iin !== 'none') {
       const interaction = await this.interactions.start(reply, request, 'iin', user);

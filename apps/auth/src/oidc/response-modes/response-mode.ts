@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
+import { pickLocale, t } from '../../interaction/i18n';
 import { esc } from '../../interaction/views/html';
+import { savedLocaleOf } from '../../sessions/request-locale';
 
 /** How an authorization response travels back to the client (OAuth 2.0 Multiple Response Types, Form Post). */
 export interface ResponseMode {
@@ -36,9 +38,10 @@ export const formPostMode: ResponseMode = {
       .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
       .join('\n');
     const script = 'document.forms[0].submit()';
-    const html = `<!doctype html><html><head><meta charset="utf-8"><title>Submit</title></head>
+    const l = pickLocale(undefined, reply.request?.headers?.['accept-language'], savedLocaleOf(reply.request));
+    const html = `<!doctype html><html lang="${l}"><head><meta charset="utf-8"><title>${esc(t(l, 'formPost.title'))}</title></head>
 <body><form method="post" action="${esc(redirectUri)}">${fields}
-<noscript><button type="submit">Continue</button></noscript></form>
+<noscript><button type="submit">${esc(t(l, 'formPost.continue'))}</button></noscript></form>
 <script>${script}</script></body></html>`;
     void noStore(reply)
       .header('Content-Type', 'text/html; charset=utf-8')

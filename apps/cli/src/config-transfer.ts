@@ -44,7 +44,7 @@ export class ConfigTransfer {
     return {
       format: EXPORT_FORMAT,
       exported_at: new Date().toISOString(),
-      resources: resources.map((r) => ({ name: r.name, audience: r.audience, scopes: r.scopes })),
+      resources: resources.map((r) => ({ name: r.name, audience: r.audience, scopes: r.scopes, ...(r.access_token_signing_alg !== 'RS256' ? { access_token_signing_alg: r.access_token_signing_alg } : {}) })),
       clients: clients.map(withoutPlatformFields),
     };
   }

@@ -214,6 +214,28 @@ describe('admin command line on the PostgreSQL database of a running distributed
     expect(again.json).toMatchObject({ clients: { created: [], updated: [] }, resources: { created: [] } });
   });
 
+  it('creates an API with ES256 access tokens; the running instances sign its tokens with a new key; export keeps the algorithm', async () => {
+    const bad = await run('resources', 'create', '--name', 'Bad', '--audience', 'https://api.example/bad', '--scope', 'bad.api', '--access-token-signing-alg', 'HS256');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('error: invalid_request: access_token_signing_alg: must be one of RS256, ES256, EdDSA');
+    const ledger = await run('resources', 'create', '--name', 'Ledger', '--audience', 'https://api.example/ledger', '--scope', 'ledger', '--access-token-signing-alg', 'ES256');
+    expect(ledger.code).toBe(0);
+    expect(ledger.json).toMatchObject({ audience: 'https://api.example/ledger', access_token_signing_alg: 'ES256' });
+    const jwks = await (await fetch(`${topology.authB}/.well-known/openid-configuration/jwks`)).json();
+    expect(jwks.keys.map((k: { alg: string }) => k.alg)).toContain('ES256');
+
+    const client = await topology.admin.createClient({ client_name: 'Ledger client', grant_types: ['client_credentials'], scope: 'ledger' });
+    const token = await postForm(`${topology.authB}/connect/token`, { grant_type: 'client_credentials', scope: 'ledger' }, { Authorization: basic(client.client_id, client.client_secret) });
+    expect(token.status).toBe(200);
+    expect(JSON.parse(Buffer.from(token.json.access_token.split('.')[0], 'base64url').toString())).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+
+    const out = join(dir, 'export-ledger.json');
+    expect((await run('config', 'export', '--out', out)).code).toBe(0);
+    const document = JSON.parse(readFileSync(out, 'utf8'));
+    expect(document.resources).toContainEqual({ name: 'Ledger', audience: 'https://api.example/ledger', scopes: ['ledger'], access_token_signing_alg: 'ES256' });
+    expect((await run('config', 'import', out)).json.resources).toMatchObject({ created: [] });
+  });
+
   it('imports CA certificates for certificate login from a PEM bundle, all or none', async () => {
     const pki = await TestPki.create('Cli');
     const leaf = join(dir, 'leaf.pem');

@@ -68,7 +68,7 @@ describe('introspection (RFC 7662) and revocation (RFC 7009)', () => {
     expect(api.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const list = await platform.admin.call('GET', '/admin/resources');
     const listed = list.json.find((r: { audience: string }) => r.audience === API);
-    expect(Object.keys(listed).sort()).toEqual(['audience', 'client_id', 'created_at', 'id', 'name', 'scopes']);
+    expect(Object.keys(listed).sort()).toEqual(['access_token_signing_alg', 'audience', 'client_id', 'created_at', 'id', 'name', 'scopes']);
     expect(listed.client_id).toBe(api.client_id);
     const clash = await platform.admin.call('POST', '/admin/clients', { client_id: api.client_id, client_name: 'Squatter', grant_types: ['client_credentials'] });
     expect(clash.status).toBe(409);

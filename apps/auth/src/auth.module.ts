@@ -63,6 +63,7 @@ import { ClientsService } from './oidc/clients/clients.service';
 import { DiscoveryController } from './oidc/discovery.controller';
 import { IntrospectionController } from './oidc/introspection/introspection.controller';
 import { SigningKeysService } from './oidc/keys/signing-keys.service';
+import { ResourceSigningAlg1765200000000 } from './migrations/1765200000000-resource-signing-alg';
 import { ResourcesService } from './oidc/resources.service';
 import { RevocationController } from './oidc/revocation/revocation.controller';
 import { cacheInvalidationProvider } from './cache/cache-invalidation';
@@ -150,7 +151,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000, UpstreamProviders1764800000000, SavedLocale1765100000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000, UpstreamProviders1764800000000, SavedLocale1765100000000, ResourceSigningAlg1765200000000],
         }),
       ],
       controllers: [

@@ -44,7 +44,7 @@ export class ConfigTransfer {
     return {
       format: EXPORT_FORMAT,
       exported_at: new Date().toISOString(),
-      resources: resources.map((r) => ({ name: r.name, audience: r.audience, scopes: r.scopes })),
+      resources: resources.map((r) => ({ name: r.name, audience: r.audience, scopes: r.scopes, ...(r.access_token_signing_alg !== 'RS256' ? { access_token_signing_alg: r.access_token_signing_alg } : {}) })),
       clients: clients.map(withoutPlatformFields),
     };
   }
@@ -86,14 +86,15 @@ export class ConfigTransfer {
       const scopes = [...new Set(r.scopes as string[])];
       const found = existing.find((e) => e.audience === audience);
       if (found) {
-        if (found.name === (r.name as string).trim() && canonical([...found.scopes].sort()) === canonical([...scopes].sort())) sameResources.push(audience);
-        else problems.push(`resources[${i}] (${audience}): exists with another name or scopes, and API resources cannot be changed`);
+        const alg = (r.access_token_signing_alg as string | undefined) ?? 'RS256';
+        if (found.name === (r.name as string).trim() && canonical([...found.scopes].sort()) === canonical([...scopes].sort()) && found.access_token_signing_alg === alg) sameResources.push(audience);
+        else problems.push(`resources[${i}] (${audience}): exists with another name, scopes or access token algorithm, and API resources cannot be changed`);
         return;
       }
       const clash = scopes.filter((s) => claimed.has(s) && claimed.get(s) !== audience);
       if (clash.length) return void problems.push(`resources[${i}] (${audience}): scope already belongs to another API: ${clash.join(', ')}`);
       scopes.forEach((s) => claimed.set(s, audience));
-      newResources.push({ name: r.name, audience, scopes });
+      newResources.push({ name: r.name, audience, scopes, ...(r.access_token_signing_alg !== undefined ? { access_token_signing_alg: r.access_token_signing_alg } : {}) });
     });
 
     const clientsService = await this.platform.get(ClientsService);

@@ -1,11 +1,31 @@
 import { createHash } from 'node:crypto';
 import { JWK, KeyLike, exportJWK, generateKeyPair, importJWK, jwtVerify, JWTPayload, JWTVerifyOptions, calculateJwkThumbprint } from 'jose';
 import { KeyStatus, keyStatuses } from './key-states';
-import { signRs256 } from './sign-off-loop';
+import { signOffLoop } from './sign-off-loop';
+
+/** The JWS algorithms our keys sign with: RS256 for everything by default; ES256 and EdDSA (Ed25519) on an API's request. */
+export const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+/** Every token is RS256 unless an API resource asks for another algorithm for its access tokens. */
+export const DEFAULT_SIGNING_ALG: SigningAlg = 'RS256';
+
+export function isSigningAlg(value: unknown): value is SigningAlg {
+  return typeof value === 'string' && (SIGNING_ALGS as readonly string[]).includes(value);
+}
+
+/** What jose generates for each algorithm: RSA-2048, P-256, Ed25519. */
+const GENERATE: Record<SigningAlg, Parameters<typeof generateKeyPair>[1]> = {
+  RS256: { modulusLength: 2048, extractable: true },
+  ES256: { extractable: true },
+  EdDSA: { crv: 'Ed25519', extractable: true },
+};
+
+/** For the log: what kind of key an algorithm uses. */
+export const KEY_TYPE: Record<SigningAlg, string> = { RS256: 'RSA-2048', ES256: 'P-256', EdDSA: 'Ed25519' };
 
 export interface SigningKey {
   kid: string;
-  alg: 'RS256';
+  alg: SigningAlg;
   publicJwk: JWK;
   privateKey: KeyLike;
   publicKey: KeyLike;
@@ -21,32 +41,33 @@ export interface KeyRingOptions {
   now?: () => Date;
 }
 
-/** Creates a fresh RSA-2048 RS256 key; the kid is its RFC 7638 thumbprint. */
-export async function generateSigningKey(): Promise<{ kid: string; alg: 'RS256'; publicJwk: JWK; privateJwk: JWK }> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+/** Creates a fresh key for `alg` (RSA-2048 by default); the kid is its RFC 7638 thumbprint. */
+export async function generateSigningKey(alg: SigningAlg = DEFAULT_SIGNING_ALG): Promise<{ kid: string; alg: SigningAlg; publicJwk: JWK; privateJwk: JWK }> {
+  const { publicKey, privateKey } = await generateKeyPair(alg, GENERATE[alg]);
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
   return {
     kid,
-    alg: 'RS256',
-    publicJwk: { ...publicJwk, kid, use: 'sig', alg: 'RS256' },
-    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'RS256' },
+    alg,
+    publicJwk: { ...publicJwk, kid, use: 'sig', alg },
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg },
   };
 }
 
-export async function loadSigningKey(kid: string, publicJwk: JWK, privateJwk: JWK): Promise<SigningKey> {
+export async function loadSigningKey(kid: string, publicJwk: JWK, privateJwk: JWK, alg: SigningAlg = DEFAULT_SIGNING_ALG): Promise<SigningKey> {
   return {
     kid,
-    alg: 'RS256',
+    alg,
     publicJwk,
-    privateKey: (await importJWK(privateJwk, 'RS256')) as KeyLike,
-    publicKey: (await importJWK(publicJwk, 'RS256')) as KeyLike,
+    privateKey: (await importJWK(privateJwk, alg)) as KeyLike,
+    publicKey: (await importJWK(publicJwk, alg)) as KeyLike,
   };
 }
 
 /**
- * The keys in use, chosen by the clock on every call: the newest activated key signs, every
- * published one verifies (so tokens outlive a rotation), a key not yet activated is published only.
+ * The keys in use, chosen by the clock on every call: for each algorithm the newest activated key
+ * signs, every published one verifies (so tokens outlive a rotation), a key not yet activated is
+ * published only. Each algorithm's keys rotate on their own timeline.
  */
 export class KeyRing {
   private readonly retainSeconds: number;
@@ -63,17 +84,28 @@ export class KeyRing {
 
   statuses(): Map<string, KeyStatus> {
     return keyStatuses(
-      this.keys.map((k) => ({ kid: k.kid, activatedAt: k.activatedAt ?? new Date(0), retiredAt: k.retiredAt ?? null })),
+      this.keys.map((k) => ({ kid: k.kid, alg: k.alg, activatedAt: k.activatedAt ?? new Date(0), retiredAt: k.retiredAt ?? null })),
       this.now(),
       this.retainSeconds,
     );
   }
 
+  /** The RS256 key that signs now. */
   get current(): SigningKey {
+    return this.currentFor(DEFAULT_SIGNING_ALG);
+  }
+
+  currentFor(alg: SigningAlg): SigningKey {
     const statuses = this.statuses();
-    const key = this.keys.find((k) => statuses.get(k.kid) === 'current');
-    if (!key) throw new Error('no signing key is active yet');
+    const key = this.keys.find((k) => k.alg === alg && statuses.get(k.kid) === 'current');
+    if (!key) throw new Error(`no ${alg} signing key is active yet`);
     return key;
+  }
+
+  /** Whether a key of this algorithm can sign now. */
+  signsWith(alg: SigningAlg): boolean {
+    const statuses = this.statuses();
+    return this.keys.some((k) => k.alg === alg && statuses.get(k.kid) === 'current');
   }
 
   private published(): SigningKey[] {
@@ -89,9 +121,9 @@ export class KeyRing {
     return { keys: this.published().map((k) => k.publicJwk) };
   }
 
-  sign(payload: JWTPayload, typ?: string): Promise<string> {
-    const key = this.current;
-    return signRs256(payload, { alg: key.alg, kid: key.kid, ...(typ ? { typ } : {}) }, key.privateKey);
+  async sign(payload: JWTPayload, typ?: string, alg: SigningAlg = DEFAULT_SIGNING_ALG): Promise<string> {
+    const key = this.currentFor(alg);
+    return signOffLoop(payload, { alg: key.alg, kid: key.kid, ...(typ ? { typ } : {}) }, key.privateKey);
   }
 
   async verify(token: string, options: JWTVerifyOptions) {
@@ -100,9 +132,11 @@ export class KeyRing {
       (header) => {
         const key = this.published().find((k) => k.kid === header.kid);
         if (!key) throw new Error('unknown kid');
+        // A key verifies only the algorithm it was made for.
+        if (header.alg !== key.alg) throw new Error('the token\'s alg does not match its key');
         return key.publicKey;
       },
-      { algorithms: ['RS256'], ...options },
+      { algorithms: [...SIGNING_ALGS], ...options },
     );
   }
 }

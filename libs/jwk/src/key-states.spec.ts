@@ -17,6 +17,12 @@ describe('key states', () => {
     expect(Object.fromEntries(keyStatuses(keys, t(100 * DAY + HOUR), DAY))).toEqual({ cur: 'retiring', next: 'current' });
   });
 
+  it('gives each algorithm its own timeline: a newer ES256 key does not retire the RS256 one', () => {
+    const es = { kid: 'es', alg: 'ES256', activatedAt: t(200 * DAY), retiredAt: null };
+    const esNext = { kid: 'es-next', alg: 'ES256', activatedAt: t(200 * DAY + HOUR), retiredAt: null };
+    expect(Object.fromEntries(keyStatuses([cur, es, esNext], t(200 * DAY + 2 * HOUR), DAY))).toEqual({ cur: 'current', es: 'retiring', 'es-next': 'current' });
+  });
+
   it('lets the oldest key sign when none has activated yet by this clock', () => {
     const skewed = [{ kid: 'first', activatedAt: t(10), retiredAt: null }];
     expect(Object.fromEntries(keyStatuses(skewed, t(9), DAY))).toEqual({ first: 'current' });

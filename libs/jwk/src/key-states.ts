@@ -3,6 +3,8 @@ export type KeyStatus = 'next' | 'current' | 'retiring' | 'retired';
 
 export interface KeyTimes {
   kid: string;
+  /** Keys of different algorithms rotate independently; unset counts as RS256. */
+  alg?: string;
   /** When the key starts (or started) to sign. */
   activatedAt: Date;
   /** When it stops (or stopped) signing: its successor's activation; null while it has none. */
@@ -13,8 +15,17 @@ export interface KeyTimes {
  * The status of every key at `now`. The newest activated key signs; a key activating later is
  * published but unused (so relying parties fetch it before they meet it); a superseded key stays
  * published for `retainSeconds` after it stopped signing, the longest any token it signed can live.
+ * Each algorithm's keys are a timeline of their own: an ES256 key never supersedes an RS256 one.
  */
 export function keyStatuses(keys: KeyTimes[], now: Date, retainSeconds: number): Map<string, KeyStatus> {
+  const byAlg = new Map<string, KeyTimes[]>();
+  for (const k of keys) byAlg.set(k.alg ?? 'RS256', [...(byAlg.get(k.alg ?? 'RS256') ?? []), k]);
+  const statuses = new Map<string, KeyStatus>();
+  for (const group of byAlg.values()) for (const [kid, status] of statusesOfOneAlg(group, now, retainSeconds)) statuses.set(kid, status);
+  return statuses;
+}
+
+function statusesOfOneAlg(keys: KeyTimes[], now: Date, retainSeconds: number): Map<string, KeyStatus> {
   const at = now.getTime();
   const activated = keys.filter((k) => k.activatedAt.getTime() <= at).sort((a, b) => b.activatedAt.getTime() - a.activatedAt.getTime());
   // With none activated yet (an instance whose clock is a little behind the one that made the
@@ -41,7 +52,7 @@ export function publishedKids(keys: KeyTimes[], now: Date, retainSeconds: number
 }
 
 /**
- * Whether the schedule should create the next key now: none is waiting, and the current key has
+ * Whether the schedule should create the next key now (pass the keys of one algorithm): none is waiting, and the current key has
  * signed long enough that its successor, published `prepublishSeconds` ahead, activates on time.
  */
 export function rotationDue(keys: KeyTimes[], now: Date, intervalSeconds: number, prepublishSeconds: number): boolean {

@@ -1,5 +1,5 @@
 import { SignJWT, decodeProtectedHeader, generateKeyPair, jwtVerify } from 'jose';
-import { signRs256 } from './sign-off-loop';
+import { signOffLoop, signRs256 } from './sign-off-loop';
 
 describe('signRs256 off the event loop', () => {
   it('makes a JWS that jose verifies, with exactly the given header', async () => {
@@ -24,5 +24,21 @@ describe('signRs256 off the event loop', () => {
     const b = await generateKeyPair('RS256', { modulusLength: 2048 });
     const jws = await signRs256({ sub: 'x' }, { alg: 'RS256', kid: 'a' }, a.privateKey);
     await expect(jwtVerify(jws, b.publicKey)).rejects.toThrow();
+  });
+});
+
+describe('signOffLoop for the other algorithms', () => {
+  it.each([
+    ['ES256', {}],
+    ['EdDSA', { crv: 'Ed25519' }],
+  ] as const)('makes a %s JWS that jose verifies', async (alg, options) => {
+    const { privateKey, publicKey } = await generateKeyPair(alg, options);
+    const payload = { sub: 'c1', exp: 4_000_000_000 };
+    const jws = await signOffLoop(payload, { alg, kid: 'k1', typ: 'at+jwt' }, privateKey);
+    expect(decodeProtectedHeader(jws)).toEqual({ alg, kid: 'k1', typ: 'at+jwt' });
+    // ES256 signatures are the 64-byte r||s of JWA 3.4, not DER.
+    if (alg === 'ES256') expect(Buffer.from(jws.split('.')[2], 'base64url')).toHaveLength(64);
+    const { payload: verified } = await jwtVerify(jws, publicKey, { typ: 'at+jwt', algorithms: [alg] });
+    expect(verified).toEqual(payload);
   });
 });

@@ -6,6 +6,8 @@ import { ApiErrorDto } from './dto/errors.dto';
 import { ApiResourceEntity } from '@idp/domain';
 import { ResourcesService, USER_SCOPES } from '../oidc/resources.service';
 import { AdminGuard } from './admin.guard';
+import { SigningKeysService } from '../oidc/keys/signing-keys.service';
+import { DEFAULT_SIGNING_ALG, SigningAlg } from '@idp/jwk';
 import { ConflictError, FieldValidationError, requireObject } from './admin-errors';
 
 function view(r: ApiResourceEntity, secret?: string) {
@@ -14,6 +16,7 @@ function view(r: ApiResourceEntity, secret?: string) {
     name: r.name,
     audience: r.audience,
     scopes: r.scopes,
+    access_token_signing_alg: r.accessTokenSigningAlg,
     ...(r.clientId ? { client_id: r.clientId } : {}),
     ...(secret ? { client_secret: secret } : {}),
     created_at: r.createdAt,
@@ -40,7 +43,10 @@ export function resourceProblems(input: Record<string, unknown>): Record<string,
 @Controller('admin/resources')
 @UseGuards(AdminGuard)
 export class AdminResourcesController {
-  constructor(private readonly resources: ResourcesService) {}
+  constructor(
+    private readonly resources: ResourcesService,
+    private readonly keys: SigningKeysService,
+  ) {}
 
   @Post()
   @ApiBody({ type: CreateResourceDto })
@@ -56,7 +62,10 @@ export class AdminResourcesController {
     if (existing.some((r) => r.audience === input.audience)) throw new ConflictError('audience', 'another API has this audience');
     const clash = unique.filter((s) => existing.some((r) => r.scopes.includes(s)));
     if (clash.length) throw new ConflictError('scopes', `scope already belongs to another API: ${clash.join(', ')}`);
-    const { resource, secret } = await this.resources.create((input.name as string).trim(), input.audience as string, unique);
+    const alg = (input.access_token_signing_alg as SigningAlg | undefined) ?? DEFAULT_SIGNING_ALG;
+    // Its key first, so the JWKS lists it before any token signed with it exists.
+    await this.keys.ensureAlgorithm(alg);
+    const { resource, secret } = await this.resources.create((input.name as string).trim(), input.audience as string, unique, alg);
     return view(resource, secret);
   }
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { ApiResourceEntity } from '@idp/domain';
+import { DEFAULT_SIGNING_ALG, SigningAlg } from '@idp/jwk';
 import { CACHE_TTL_MS, CacheInvalidation } from '../cache/cache-invalidation';
 import { LocalCache } from '../cache/local-cache';
 import { PresentedCredentials, basicChallenge } from './clients/client-credentials';
@@ -53,13 +54,14 @@ export class ResourcesService {
   }
 
   /** Stores a resource with its own introspection credentials; the secret is returned here once and kept only as a hash. */
-  async create(name: string, audience: string, scopes: string[]): Promise<{ resource: ApiResourceEntity; secret: string }> {
+  async create(name: string, audience: string, scopes: string[], accessTokenSigningAlg: SigningAlg = DEFAULT_SIGNING_ALG): Promise<{ resource: ApiResourceEntity; secret: string }> {
     const secret = randomToken();
     const entity = this.resources.create({
       id: randomUUID(),
       name,
       audience,
       scopes,
+      accessTokenSigningAlg,
       clientId: `${RESOURCE_CLIENT_ID_PREFIX}${randomUUID()}`,
       secretHash: sha256(secret),
     });
@@ -81,6 +83,18 @@ export class ResourcesService {
     const resource = (await this.all()).find((r) => r.audience === value);
     if (!resource) throw new InvalidTarget('resource is not a registered API');
     return resource;
+  }
+
+  /**
+   * The algorithm for an access token to these audiences: the one their APIs ask for (RS256 for
+   * none; we ourselves, as UserInfo's audience, verify any of our keys). APIs that ask for
+   * different ones cannot share a token: the client asks for one at a time.
+   */
+  async signingAlgFor(audiences: string[]): Promise<SigningAlg> {
+    const apis = (await this.all()).filter((r) => audiences.includes(r.audience));
+    const algs = new Set(apis.map((r) => r.accessTokenSigningAlg));
+    if (algs.size > 1) throw new InvalidTarget(`the requested APIs need access tokens signed with different algorithms (${[...algs].join(', ')}); name one of them with the resource parameter`);
+    return [...algs][0] ?? DEFAULT_SIGNING_ALG;
   }
 
   async findByClientId(clientId: string): Promise<ApiResourceEntity | null> {

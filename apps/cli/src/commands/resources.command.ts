@@ -12,16 +12,17 @@ export class ResourcesCreateCommand extends AdminCommand {
 
   protected configure(command: Commander): void {
     command
-      .option('--json <object>', '{"name","audience","scopes"} as POST /admin/resources takes it')
+      .option('--json <object>', '{"name","audience","scopes","access_token_signing_alg"} as POST /admin/resources takes it')
       .option('--file <path>', 'the same JSON from a file, or - for standard input')
       .option('--name <text>', 'a name for people')
       .option('--audience <uri>', 'the aud of its access tokens')
-      .option('--scope <scope>', 'a scope of this API (repeat for more)', collect);
+      .option('--scope <scope>', 'a scope of this API (repeat for more)', collect)
+      .option('--access-token-signing-alg <alg>', 'RS256 (default), ES256 or EdDSA: the algorithm of its access tokens');
   }
 
   async run(): Promise<void> {
-    const o = this.opts<{ json?: string; file?: string; name?: string; audience?: string; scope?: string[] }>();
-    const body = readBody(o, { name: o.name, audience: o.audience, scopes: o.scope });
+    const o = this.opts<{ json?: string; file?: string; name?: string; audience?: string; scope?: string[]; accessTokenSigningAlg?: string }>();
+    const body = readBody(o, { name: o.name, audience: o.audience, scopes: o.scope, access_token_signing_alg: o.accessTokenSigningAlg });
     print(await (await this.platform.get(AdminResourcesController)).create(body));
   }
 }

@@ -26,6 +26,10 @@ export class ApiResourceEntity {
   @Column({ name: 'secret_hash', type: 'text', nullable: true })
   secretHash: string | null;
 
+  /** The JWS algorithm of the access tokens meant for this API: RS256, ES256 or EdDSA. */
+  @Column({ name: 'access_token_signing_alg', type: 'text', default: 'RS256' })
+  accessTokenSigningAlg: 'RS256' | 'ES256' | 'EdDSA';
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayNotEmpty, IsArray, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { SIGNING_ALGS } from '@idp/jwk';
 
 const SCOPES = 'must be a non-empty array of scope tokens';
 
@@ -24,6 +25,11 @@ export class CreateResourceDto {
   @MaxLength(100, { each: true, message: SCOPES })
   @Matches(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { each: true, message: SCOPES })
   scopes: string[];
+
+  @ApiProperty({ required: false, enum: SIGNING_ALGS, default: 'RS256', description: 'the JWS algorithm of the access tokens meant for this API' })
+  @IsOptional()
+  @IsIn(SIGNING_ALGS, { message: `must be one of ${SIGNING_ALGS.join(', ')}` })
+  access_token_signing_alg?: string;
 }
 
 export class ResourceDto {
@@ -31,6 +37,7 @@ export class ResourceDto {
   @ApiProperty() name: string;
   @ApiProperty() audience: string;
   @ApiProperty({ type: [String] }) scopes: string[];
+  @ApiProperty({ enum: SIGNING_ALGS }) access_token_signing_alg: string;
   @ApiProperty({ description: 'the client_id with which this API introspects its tokens' }) client_id: string;
   @ApiProperty({ required: false, description: 'only in the answer to its creation' }) client_secret?: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;

@@ -5,7 +5,7 @@ import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { SigningKeyEntity } from '@idp/domain';
 import { CacheInvalidation } from '../../cache/cache-invalidation';
-import { KeyRing, KeyStatus, decryptSecret, encryptSecret, generateSigningKey, keyStatuses, loadSigningKey, rotationDue } from '@idp/jwk';
+import { DEFAULT_SIGNING_ALG, KEY_TYPE, KeyRing, KeyStatus, SigningAlg, decryptSecret, encryptSecret, generateSigningKey, isSigningAlg, keyStatuses, loadSigningKey, rotationDue } from '@idp/jwk';
 
 export interface SigningKeyView {
   kid: string;
@@ -32,6 +32,10 @@ const LOCK = `SELECT pg_advisory_xact_lock(hashtext('idp-signing-keys'))`;
  * when its copy is older than KEY_RELOAD_SECONDS (and on an unknown kid), so a rotation made
  * through one instance reaches all of them without a restart. Creating and rotating keys happens
  * under a transaction-scoped advisory lock, so concurrent starts or schedules make one key.
+ *
+ * RS256 signs everything by default; an API resource may ask for ES256 or EdDSA access tokens, and
+ * then that algorithm gets keys of its own, made when the first such resource appears and rotated
+ * with the RS256 ones by the same rules.
  */
 @Injectable()
 export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
@@ -93,33 +97,70 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return this.keyRing();
   }
 
-  /** Publishes a new key that signs from KEY_PREPUBLISH_SECONDS from now; the current one retires then. */
+  /**
+   * A ring that holds a signing key for `alg`: reads the keys again (which makes the missing one)
+   * when this instance's copy predates the first resource asking for it.
+   */
+  async keyRingFor(alg: SigningAlg): Promise<KeyRing> {
+    const ring = await this.keyRing();
+    if (ring.signsWith(alg)) return ring;
+    await this.ensureAlgorithm(alg);
+    return this.keyRing();
+  }
+
+  /** Makes a key for `alg` unless one exists, so it is published before the first token needs it. */
+  async ensureAlgorithm(alg: SigningAlg): Promise<void> {
+    const created = await this.db.transaction(async (tx) => {
+      await tx.query(LOCK);
+      const rows = await tx.getRepository(SigningKeyEntity).find({ where: { alg } });
+      const statuses = keyStatuses(rows, new Date(), 0);
+      if (rows.some((r) => statuses.get(r.kid) === 'current')) return false;
+      const row = await this.insertKey(tx, new Date(), alg);
+      this.logger.log(`created signing key ${row.kid} (${alg}, ${KEY_TYPE[alg]})`);
+      return true;
+    });
+    this.cache = undefined;
+    if (created) await this.invalidation.publish('keys');
+  }
+
+  /**
+   * Publishes a new key for every algorithm in use, each signing from KEY_PREPUBLISH_SECONDS from
+   * now, when the current one retires. Answers the RS256 key; the others are listed by list().
+   */
   async rotate(): Promise<SigningKeyView> {
     const view = await this.db.transaction(async (tx) => {
       await tx.query(LOCK);
       const retain = await this.retainSeconds(tx);
       const rows = await tx.getRepository(SigningKeyEntity).find({ order: { activatedAt: 'DESC' } });
       const statuses = keyStatuses(rows, new Date(), retain);
-      const waiting = rows.find((r) => statuses.get(r.kid) === 'next');
+      const algs = await this.algorithmsInUse(tx, rows);
+      const waiting = rows.find((r) => algs.includes(r.alg as SigningAlg) && statuses.get(r.kid) === 'next');
       if (waiting) throw new RotationPending(this.view(waiting, 'next', retain));
-      return this.insertNext(tx, rows, statuses, retain);
+      const views = [];
+      for (const alg of algs) views.push(await this.insertNext(tx, rows, statuses, retain, alg));
+      return views[0];
     });
     await this.invalidation.publish('keys');
     return view;
   }
 
-  /** The schedule: rotates when the current key has signed for KEY_ROTATION_INTERVAL minus the pre-publication time. */
+  /** The schedule: rotates each algorithm's keys when its current key has signed for KEY_ROTATION_INTERVAL minus the pre-publication time. */
   async rotateIfDue(): Promise<SigningKeyView | null> {
     const { rotationInterval, prepublish } = this.config.keys;
-    const view = await this.db.transaction(async (tx) => {
+    const views = await this.db.transaction(async (tx) => {
       await tx.query(LOCK);
       const rows = await tx.getRepository(SigningKeyEntity).find({ order: { activatedAt: 'DESC' } });
-      if (!rotationDue(rows, new Date(), rotationInterval, prepublish)) return null;
       const retain = await this.retainSeconds(tx);
-      return this.insertNext(tx, rows, keyStatuses(rows, new Date(), retain), retain);
+      const views: SigningKeyView[] = [];
+      for (const alg of await this.algorithmsInUse(tx, rows)) {
+        const own = rows.filter((r) => r.alg === alg);
+        if (!rotationDue(own, new Date(), rotationInterval, prepublish)) continue;
+        views.push(await this.insertNext(tx, own, keyStatuses(own, new Date(), retain), retain, alg));
+      }
+      return views;
     });
-    if (view) await this.invalidation.publish('keys');
-    return view;
+    if (views.length) await this.invalidation.publish('keys');
+    return views[0] ?? null;
   }
 
   async list(): Promise<SigningKeyView[]> {
@@ -129,17 +170,27 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return rows.map((r) => this.view(r, statuses.get(r.kid)!, retain));
   }
 
-  private async insertNext(tx: EntityManager, rows: SigningKeyEntity[], statuses: Map<string, KeyStatus>, retain: number): Promise<SigningKeyView> {
+  /**
+   * RS256 always, first; then every other algorithm an API resource asks for or that still has a
+   * key signing (a resource cannot be changed or removed, but keys outlive nothing else).
+   */
+  private async algorithmsInUse(tx: EntityManager, rows: SigningKeyEntity[]): Promise<SigningAlg[]> {
+    const asked: Array<{ alg: string }> = await tx.query(`SELECT DISTINCT access_token_signing_alg AS alg FROM auth.api_resources`);
+    const algs = new Set<string>([DEFAULT_SIGNING_ALG, ...asked.map((r) => r.alg), ...rows.map((r) => r.alg)]);
+    return [...algs].filter(isSigningAlg);
+  }
+
+  private async insertNext(tx: EntityManager, rows: SigningKeyEntity[], statuses: Map<string, KeyStatus>, retain: number, alg: SigningAlg): Promise<SigningKeyView> {
     const activatedAt = new Date(Date.now() + this.config.keys.prepublish * 1000);
-    const row = await this.insertKey(tx, activatedAt);
-    const current = rows.find((r) => statuses.get(r.kid) === 'current');
+    const row = await this.insertKey(tx, activatedAt, alg);
+    const current = rows.find((r) => r.alg === alg && statuses.get(r.kid) === 'current');
     if (current) await tx.update(SigningKeyEntity, { kid: current.kid }, { retiredAt: activatedAt });
     this.logger.log(`published signing key ${row.kid}; it signs from ${activatedAt.toISOString()}${current ? `, when ${current.kid} retires` : ''}`);
     return this.view(row, activatedAt.getTime() > Date.now() ? 'next' : 'current', retain);
   }
 
-  private async insertKey(tx: EntityManager, activatedAt: Date): Promise<SigningKeyEntity> {
-    const fresh = await generateSigningKey();
+  private async insertKey(tx: EntityManager, activatedAt: Date, alg: SigningAlg = DEFAULT_SIGNING_ALG): Promise<SigningKeyEntity> {
+    const fresh = await generateSigningKey(alg);
     const row = tx.getRepository(SigningKeyEntity).create({
       kid: fresh.kid,
       alg: fresh.alg,
@@ -184,14 +235,18 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       const repo = tx.getRepository(SigningKeyEntity);
       const since = new Date(Date.now() - retain * 1000);
       const rows = await repo.find({ where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(since) }], order: { activatedAt: 'DESC' } });
-      if (rows.length) return { rows, retain };
-      const row = await this.insertKey(tx, new Date());
-      this.logger.log(`created signing key ${row.kid} (RS256, RSA-2048)`);
-      return { rows: [row], retain };
+      // The first start, or the first resource asking for another algorithm: make its first key.
+      for (const alg of await this.algorithmsInUse(tx, [])) {
+        if (rows.some((r) => r.alg === alg)) continue;
+        const row = await this.insertKey(tx, new Date(), alg);
+        this.logger.log(`created signing key ${row.kid} (${alg}, ${KEY_TYPE[alg]})`);
+        rows.push(row);
+      }
+      return { rows, retain };
     });
     const keys = await Promise.all(
       rows.map(async (r) => ({
-        ...(await loadSigningKey(r.kid, r.publicJwk, JSON.parse(decryptSecret(r.privateJwkEncrypted, this.config.keyEncryptionKey, r.kid)) as JWK)),
+        ...(await loadSigningKey(r.kid, r.publicJwk, JSON.parse(decryptSecret(r.privateJwkEncrypted, this.config.keyEncryptionKey, r.kid)) as JWK, r.alg as SigningAlg)),
         activatedAt: r.activatedAt,
         retiredAt: r.retiredAt,
       })),

@@ -7,6 +7,7 @@ import { Client } from '../clients/clients.service';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import { subjectFor } from '../subjects';
 import { FederatedSessions } from '../../organizations/federated-sessions';
+import { ResourcesService } from '../resources.service';
 
 export interface AccessTokenInput {
   client: Client;
@@ -33,13 +34,14 @@ export interface IdTokenInput {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-/** Mints RS256 JWTs: access tokens per RFC 9068 and ID tokens per OpenID Connect Core 2. */
+/** Mints JWTs: access tokens per RFC 9068 (RS256, or what their API asks for) and RS256 ID tokens per OpenID Connect Core 2. */
 @Injectable()
 export class TokenIssuerService {
   constructor(
     private readonly keys: SigningKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly federated: FederatedSessions,
+    private readonly resources: ResourcesService,
   ) {}
 
   get issuer(): string {
@@ -76,8 +78,10 @@ export class TokenIssuerService {
     };
     if (input.authTime) payload.auth_time = Math.floor(input.authTime.getTime() / 1000);
     if (input.grantId) payload.gid = input.grantId;
-    const ring = await this.keys.keyRing();
-    return { token: await ring.sign(payload, 'at+jwt'), expiresIn, jti };
+    // RS256 unless the API the token is for asks for another algorithm.
+    const alg = await this.resources.signingAlgFor(input.audiences);
+    const ring = await this.keys.keyRingFor(alg);
+    return { token: await ring.sign(payload, 'at+jwt', alg), expiresIn, jti };
   }
 
   async idToken(input: IdTokenInput): Promise<string> {

@@ -1,13 +1,16 @@
 import cluster, { Worker } from 'node:cluster';
+import { serveClusterMetrics } from './ops/cluster-metrics';
 
 /**
  * The primary of the auth app when AUTH_WORKERS > 1: forks the workers, which share the HTTP port
  * (the primary hands out connections in turn), replaces one that dies, and on SIGTERM or SIGINT
  * stops them all gracefully before exiting. The workers are ordinary auth instances: they share
- * nothing but PostgreSQL and NATS, as separate instances behind a load balancer would.
+ * nothing but PostgreSQL and NATS, as separate instances behind a load balancer would; only
+ * /metrics asks the primary, which adds up every worker's figures.
  */
 export function runPrimary(workers: number, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): void {
   let stopping = false;
+  serveClusterMetrics();
   const fork = (): Worker => cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {

@@ -3,6 +3,8 @@ import { SCENARIOS, ScenarioName } from './scenarios';
 
 export interface BenchOptions {
   embedded: boolean;
+  /** A smoke run: short warm-up and duration, shorter ceilings. */
+  quick: boolean;
   duration: number;
   warmup: number;
   connections: number;
@@ -28,6 +30,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     args: argv,
     options: {
       embedded: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
@@ -43,11 +46,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const only = (values.only ?? []).flatMap((v) => v.split(',')).filter(Boolean);
   const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
-  const duration = positive('duration', values.duration, 10);
+  // --quick only changes the defaults: an explicit --duration or --warmup still wins.
+  const quick = values.quick!;
+  const duration = positive('duration', values.duration, quick ? 2 : 10);
   return {
     embedded: values.embedded!,
+    quick,
     duration,
-    warmup: positive('warmup', values.warmup, Math.min(2, duration), 0),
+    warmup: positive('warmup', values.warmup, Math.min(quick ? 0.5 : 2, duration), 0),
     connections: positive('connections', values.connections, 16),
     only: (only.length ? only : [...SCENARIOS]) as ScenarioName[],
     peer: !values['no-peer'],

@@ -92,7 +92,7 @@ export async function runBench(opts: BenchOptions, hooks: BenchHooks = {}): Prom
   const at = new Date().toISOString();
   log(`machine: ${JSON.stringify(machine())}`);
   log('measuring the RS256 and bcrypt ceilings ...');
-  const ceilings = await measureCeilings(opts.bcryptCost, Math.min(3, opts.duration));
+  const ceilings = await measureCeilings(opts.bcryptCost, opts.quick ? 1 : Math.min(3, opts.duration));
   log(`ceilings: RS256 ${ceilings.rs256PerSecond}/s, bcrypt cost ${ceilings.bcryptCost} ${ceilings.bcryptPerSecond}/s on ${ceilings.cores} threads`);
 
   const sides: Side[] = [];
@@ -150,7 +150,7 @@ export async function runBench(opts: BenchOptions, hooks: BenchHooks = {}): Prom
   const report: BenchReport = {
     at,
     machine: machine(),
-    options: { embedded: opts.embedded, duration: opts.duration, warmup: opts.warmup, connections: opts.connections, only: opts.only, peer: opts.peer, scale: opts.scale, workers: opts.workers, bcryptCost: opts.bcryptCost, out: opts.out, mode: opts.embedded ? 'embedded' : 'distributed' },
+    options: { embedded: opts.embedded, quick: opts.quick, duration: opts.duration, warmup: opts.warmup, connections: opts.connections, only: opts.only, peer: opts.peer, scale: opts.scale, workers: opts.workers, bcryptCost: opts.bcryptCost, out: opts.out, mode: opts.embedded ? 'embedded' : 'distributed' },
     ceilings,
     rows,
     rss_mb: rssSummary,

@@ -163,6 +163,14 @@ export async function startOurs(opts: OursOptions): Promise<Side> {
     LOG_LEVEL: 'warn',
     BCRYPT_COST: String(opts.bcryptCost),
     DEMO: 'off',
+    // The counters stay on (their round trip is part of every token request in production), with
+    // limits no load from one address reaches; the defaults refuse a fast run within seconds.
+    RATE_LIMIT_TOKEN_PER_IP: '1000000000',
+    RATE_LIMIT_TOKEN_PER_CLIENT: '1000000000',
+    RATE_LIMIT_INTROSPECTION_PER_IP: '1000000000',
+    RATE_LIMIT_INTROSPECTION_PER_CLIENT: '1000000000',
+    RATE_LIMIT_DEVICE_AUTHORIZATION_PER_IP: '1000000000',
+    RATE_LIMIT_DEVICE_AUTHORIZATION_PER_CLIENT: '1000000000',
     ...(opts.workers ? { AUTH_WORKERS: String(opts.workers) } : {}),
   };
   const launch = async (app: string, extra: Record<string, string>) => {

@@ -29,6 +29,25 @@ describe('distributed: hot-path caches dropped on every instance and worker', ()
     expect(topology.log('auth-a')).toMatch(/worker 2 of 2/);
   });
 
+  it('/metrics answers the sum over both workers, whichever worker the scrape reaches', async () => {
+    const issued = async (): Promise<number[]> =>
+      Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const res = await fetch(`${topology.authA}/metrics`);
+          expect(res.status).toBe(200);
+          const text = await res.text();
+          expect(text).not.toMatch(/cluster metrics unavailable/);
+          const line = text.split('\n').find((l) => l.startsWith('oauth_token_requests_total{') && l.includes(`client_id="${m2m.client_id}"`) && l.includes('outcome="issued"'));
+          return line ? Number(line.split(' ').pop()) : 0;
+        }),
+      );
+    const before = await issued();
+    expect(new Set(before).size).toBe(1);
+    // Six concurrent requests are shared out over both workers; every scrape sees all six.
+    expect(await statuses(topology.authA)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await issued()).toEqual(before.map((n) => n + 6));
+  });
+
   it('a client changed through instance A is refused at once by every worker of instance B', async () => {
     expect(await statuses(topology.authB)).toEqual([200, 200, 200, 200, 200, 200]);
     const patched = await topology.admin.call('PATCH', `/admin/clients/${m2m.client_id}`, { grant_types: ['authorization_code'], redirect_uris: ['https://rp.example/cb'] });

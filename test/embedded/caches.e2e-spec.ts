@@ -1,26 +1,6 @@
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { basic, postForm } from '@idp/testing';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
-
-/** Counts the statements every app of the embedded platform sends to the database. */
-function countQueries(platform: EmbeddedPlatform): { count: number } {
-  const counter = { count: 0 };
-  for (const name of ['auth', 'accounts', 'consent']) {
-    const ds = platform.app.get<DataSource>(getDataSourceToken(name), { strict: false });
-    const create = ds.createQueryRunner.bind(ds);
-    ds.createQueryRunner = (...args: Parameters<DataSource['createQueryRunner']>) => {
-      const runner = create(...args);
-      const query = runner.query.bind(runner);
-      runner.query = ((...q: Parameters<typeof runner.query>) => {
-        counter.count++;
-        return query(...q);
-      }) as typeof runner.query;
-      return runner;
-    };
-  }
-  return counter;
-}
+import { countQueries } from './query-counter';
 
 describe('hot-path caches: clients, resources, keys', () => {
   let platform: EmbeddedPlatform;

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { bootConfig } from '@idp/config';
-import { AuthAppModule } from './app.module';
 import { runPrimary } from './auth-cluster';
-import { createHttpApp, listen } from './http-app';
 
 async function main() {
   const config = bootConfig('auth');
@@ -11,6 +9,12 @@ async function main() {
     runPrimary(config.authWorkers);
     return;
   }
+  // Required here, not imported at the top: the primary of a cluster only forks and watches its
+  // workers, and would otherwise hold the whole Nest application in memory without using it.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { AuthAppModule } = require('./app.module') as typeof import('./app.module');
+  const { createHttpApp, listen } = require('./http-app') as typeof import('./http-app');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const app = await createHttpApp(AuthAppModule.forRoot(config), config);
   await listen(app, config);
   const worker = cluster.isWorker ? ` (worker ${cluster.worker!.id} of ${config.authWorkers})` : '';

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentSubjects, ConsentTouchRequest, TrustedPhoneConsumeRequest, TrustedPhoneIssueRequest, fail, ok } from '@idp/contracts';
+import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentSubjects, ConsentTouchManyRequest, ConsentTouchRequest, TrustedPhoneConsumeRequest, TrustedPhoneIssueRequest, fail, ok } from '@idp/contracts';
 import { ConsentsService } from './consents.service';
 import { TrustedPhonesService } from './trusted-phone/trusted-phones.service';
 
@@ -35,6 +35,19 @@ export class ConsentController {
   @MessagePattern(ConsentSubjects.consentTouch)
   async touch(@Payload() req: ConsentTouchRequest) {
     return ok({ touched: await this.consents.touch(req.userId, req.clientId) });
+  }
+
+  /** At most this many touches are read from one message. */
+  private static readonly MAX_TOUCHES = 1000;
+
+  @MessagePattern(ConsentSubjects.consentTouchMany)
+  async touchMany(@Payload() req: ConsentTouchManyRequest) {
+    const touches = (Array.isArray(req?.touches) ? req.touches : []).slice(0, ConsentController.MAX_TOUCHES);
+    let touched = 0;
+    for (const t of touches) {
+      if (typeof t?.userId === 'string' && typeof t?.clientId === 'string' && (await this.consents.touch(t.userId, t.clientId))) touched++;
+    }
+    return ok({ touched });
   }
 
   @MessagePattern(ConsentSubjects.trustedPhoneIssue)

@@ -7,6 +7,8 @@ export const ConsentSubjects = {
   consentList: 'consent.v1.consent.list',
   ping: 'consent.v1.health.ping',
   consentTouch: 'consent.v1.consent.touch',
+  /** Several touches gathered by an auth instance, sent in one message. */
+  consentTouchMany: 'consent.v1.consent.touch_many',
   trustedPhoneIssue: 'consent.v1.trusted_phone.issue',
   trustedPhoneConsume: 'consent.v1.trusted_phone.consume',
 } as const;
@@ -43,6 +45,10 @@ export interface ConsentListRequest {
 
 /** Tokens were issued or refreshed for the user and client; recorded at most once a minute. */
 export interface ConsentTouchRequest extends ConsentKey {}
+
+export interface ConsentTouchManyRequest {
+  touches: ConsentKey[];
+}
 
 export interface TrustedPhoneIssueRequest {
   clientId: string;

@@ -72,7 +72,7 @@ import {
 } from './second-factor.v1';
 import * as A from './account.v1';
 import { ConsentGrantRequest, ConsentKey, ConsentListRequest, ConsentRecord, ConsentRevokeError, ConsentSubjects } from './consent.v1';
-import { ConsentTouchRequest, TrustedPhoneConsumeError, TrustedPhoneConsumeRequest, TrustedPhoneIssueRequest, TrustedPhoneSecret } from './consent.v1';
+import { ConsentTouchManyRequest, ConsentTouchRequest, TrustedPhoneConsumeError, TrustedPhoneConsumeRequest, TrustedPhoneIssueRequest, TrustedPhoneSecret } from './consent.v1';
 
 import * as Org from './organisations.v1';
 import { OrganisationsSubjects as OrgS } from './organisations.v1';
@@ -100,6 +100,7 @@ export interface Contracts {
   [AccountsSubjects.phoneSignIn]: Contract<PhoneSignInRequest, { sub: string; created: boolean }, PhoneSignInError>;
   [AccountsSubjects.iinSet]: Contract<IinSetRequest, { sub: string }, IinSetError>;
   [ConsentSubjects.consentTouch]: Contract<ConsentTouchRequest, { touched: boolean }>;
+  [ConsentSubjects.consentTouchMany]: Contract<ConsentTouchManyRequest, { touched: number }>;
   [ConsentSubjects.trustedPhoneIssue]: Contract<TrustedPhoneIssueRequest, TrustedPhoneSecret>;
   [ConsentSubjects.trustedPhoneConsume]: Contract<TrustedPhoneConsumeRequest, { phone: string }, TrustedPhoneConsumeError>;
   [CertificatesSubjects.bind]: Contract<BindCertificateRequest, BoundCertificate, BindCertificateError>;

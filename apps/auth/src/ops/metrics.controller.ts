@@ -8,6 +8,6 @@ export class MetricsController {
 
   @Get('metrics')
   async scrape(@Res() reply: FastifyReply) {
-    void reply.header('Content-Type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+    void reply.header('Content-Type', this.metrics.registry.contentType).send(await this.metrics.exposition());
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { clusterMetrics, joinClusterMetrics } from './cluster-metrics';
 
-/** Prometheus metrics of this process, served at /metrics. */
+/** Prometheus metrics of this process (of every worker, in a cluster), served at /metrics. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -23,6 +24,12 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    joinClusterMetrics(this.registry);
+  }
+
+  /** The text /metrics answers: this process, or the sum over every worker of the cluster. */
+  exposition(): Promise<string> {
+    return clusterMetrics(this.registry);
   }
 
   observeHttp(route: string, method: string, status: number, seconds: number): void {

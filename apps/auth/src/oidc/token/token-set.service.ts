@@ -45,6 +45,17 @@ export class TokenSetService {
     return { scopes: bindToResource(scopes, api), audiences: [api.audience] };
   }
 
+  /**
+   * The API a token request names (RFC 8707), with its scopes, for the checks the redeeming
+   * statement makes. An unknown one gets no scopes, so nothing is consumed and the caller's own
+   * checks name the error in their usual order.
+   */
+  async askedResource(resource: string | undefined): Promise<{ resource: string | null; resourceScopes: string[] | null }> {
+    if (resource === undefined) return { resource: null, resourceScopes: null };
+    const api = await this.resources.resolveIndicator(resource).catch(() => null);
+    return { resource, resourceScopes: api ? api.scopes : [] };
+  }
+
   async forUser(
     client: Client,
     grant: GrantRow,

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { randomToken, sha256 } from '../crypto';
+import { REDEEM_CODE_SQL, ROTATE_REFRESH_SQL, Redemption, codeRedemptionOf, refreshRedemptionOf } from './redemptions';
 
 export interface GrantRow {
   id: string;
@@ -100,36 +101,56 @@ export class GrantsService {
     return rows[0];
   }
 
-  async findCode(code: string): Promise<CodeRow | null> {
-    const rows: CodeRow[] = await this.db.query(`SELECT * FROM auth.authorization_codes WHERE code_hash = $1`, [sha256(code)]);
-    return rows[0] ?? null;
-  }
-
   async findGrant(id: string, tx: EntityManager = this.db.manager): Promise<GrantRow | null> {
     const rows: GrantRow[] = await tx.query(`SELECT * FROM auth.grants WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
 
-  /** True when this call consumed the code; false when someone else already had. */
-  async consumeCode(tx: EntityManager, codeHash: string): Promise<boolean> {
-    const result = await tx.query(
-      `UPDATE auth.authorization_codes SET consumed_at = now() WHERE code_hash = $1 AND consumed_at IS NULL RETURNING code_hash`,
-      [codeHash],
-    );
-    return updatedRows(result).length === 1;
+  /**
+   * The whole code exchange in one statement (see redemptions.ts): null for an unknown code.
+   * `pkce` is the S256 of the presented verifier (or any non-challenge for a malformed one), null
+   * when none was presented; `resource`/`resourceScopes` the asked API and its scopes.
+   */
+  async redeemCode(input: {
+    code: string;
+    clientId: string;
+    redirectUri: string;
+    pkce: string | null;
+    resource: string | null;
+    resourceScopes: string[] | null;
+    refreshAllowed: boolean;
+    refreshTtl: number;
+  }): Promise<({ code: CodeRow; refreshToken?: string } & Redemption) | null> {
+    const refreshToken = randomToken('hex');
+    const rows: Record<string, unknown>[] = await this.db.query(REDEEM_CODE_SQL, [
+      sha256(input.code), input.clientId, input.redirectUri, input.pkce, input.resource, input.resourceScopes, input.refreshAllowed, sha256(refreshToken), input.refreshTtl,
+    ]);
+    if (!rows[0]) return null;
+    const redemption = codeRedemptionOf(rows[0]);
+    return { ...redemption, refreshToken: redemption.refreshIssued ? refreshToken : undefined };
+  }
+
+  /** Refresh-token rotation with reuse detection in one statement (see redemptions.ts). */
+  async rotateRefreshToken(input: {
+    token: string;
+    clientId: string;
+    scopes: string[] | null;
+    resource: string | null;
+    resourceScopes: string[] | null;
+    refreshTtl: number;
+  }): Promise<({ token: RefreshRow; refreshToken?: string } & Redemption) | null> {
+    const refreshToken = randomToken('hex');
+    const rows: Record<string, unknown>[] = await this.db.query(ROTATE_REFRESH_SQL, [
+      sha256(input.token), input.clientId, input.scopes, input.resource, input.resourceScopes, sha256(refreshToken), input.refreshTtl,
+    ]);
+    if (!rows[0]) return null;
+    const redemption = refreshRedemptionOf(rows[0]);
+    return { ...redemption, refreshToken: redemption.refreshIssued ? refreshToken : undefined };
   }
 
   async findRefreshToken(token: string): Promise<RefreshRow | null> {
     const rows: RefreshRow[] = await this.db.query(`SELECT * FROM auth.refresh_tokens WHERE token_hash = $1`, [sha256(token)]);
     return rows[0] ?? null;
-  }
-
-  async consumeRefreshToken(tx: EntityManager, tokenHash: string): Promise<boolean> {
-    const result = await tx.query(
-      `UPDATE auth.refresh_tokens SET consumed_at = now() WHERE token_hash = $1 AND consumed_at IS NULL RETURNING token_hash`,
-      [tokenHash],
-    );
-    return updatedRows(result).length === 1;
   }
 
   /** A new opaque refresh token (64 hex characters) for the grant. */

@@ -134,6 +134,17 @@ describe('several phones and e-mail addresses per account', () => {
     let page = await browser.submit(codePage, '/otp/verify', { code: await newCode(platform.base, 'aliya.work@example.kz', seen) });
     if (page.body.includes('/consent"')) page = await browser.submit(page, '/consent', {}, 'allow');
     expect((await tokensFrom(page, start2.checks)).claims().sub).toBe(aliya);
+
+    // Password recovery sends its code to a secondary phone as well.
+    const recovery = new Browserless(platform.base);
+    const loginPage = await recovery.follow(start().url);
+    const recoveryPage = await recovery.follow(new URL(/href="([^"]+\/recovery)"/.exec(loginPage.body)![1], platform.base).toString());
+    const before = (await readOutbox(platform.base, '+77071110003')).map((m) => m.code);
+    await recovery.submit(recoveryPage, '/recovery', { destination: '+77071110003' });
+    expect(await newCode(platform.base, '+77071110003', before)).toMatch(/^\d{6}$/);
+    // The admin search finds the account by a secondary identifier.
+    const found = await platform.admin.call('GET', `/admin/users?query=${encodeURIComponent('aliya.work@')}`);
+    expect((found.json.users ?? found.json).map((u: { id: string }) => u.id)).toContain(aliya);
   });
 
   it('keeps each phone and address to one account, without telling a stranger whose it is', async () => {
@@ -143,7 +154,13 @@ describe('several phones and e-mail addresses per account', () => {
       expect(refused).toMatchObject({ status: 409, json: { error: 'conflict', error_description: 'this identifier cannot be added' } });
       expect(JSON.stringify(refused.json)).not.toContain('aliya');
     }
-    // Registration and the admin API treat a secondary identifier as taken too.
+    // Registration (the sign-in page's and the admin API's) treats a secondary identifier as taken too.
+    const browser = new Browserless(platform.base);
+    const login = await browser.follow(start().url);
+    const registerPage = await browser.follow(login.url.replace(/\/?$/, '/register'));
+    const registered = await browser.submit(registerPage, '/register', { login: 'copycat', password: 'copycat-password-1', given_name: 'Copy', email: 'Aliya.Work@example.kz' });
+    expect(registered.status).toBe(400);
+    expect(registered.body).toContain('This e-mail is already registered.');
     expect((await platform.admin.call('POST', '/admin/users', { login: 'copycat', password: 'copycat-password-1', email: 'aliya.work@example.kz' })).status).toBe(409);
     expect((await platform.admin.call('POST', '/admin/users', { login: 'copycat', password: 'copycat-password-1', phone: '+77071110003' })).status).toBe(409);
 

@@ -115,7 +115,7 @@ export class UsersService {
     return !!user?.lockedAt;
   }
 
-  /** Accounts whose login, e-mail or phone starts with the query (or whose id it is), newest first. */
+  /** Accounts whose login, or any e-mail or phone, starts with the query (or whose id it is), newest first. */
   async search(req: UserSearchRequest): Promise<UserSummary[]> {
     const query = String(req.query ?? '').trim().toLowerCase().slice(0, 100);
     const limit = Math.min(Math.max(Number(req.limit) || 50, 1), 200);
@@ -123,11 +123,13 @@ export class UsersService {
     const rows = query
       ? await this.users
           .createQueryBuilder('u')
-          .where('u.login LIKE :prefix OR u.email LIKE :prefix OR u.phone LIKE :phone' + (/^[0-9a-f-]{36}$/.test(query) ? ' OR u.id = :id' : ''), {
-            prefix,
-            phone: query.startsWith('+') ? prefix : `+${prefix}`,
-            id: query,
-          })
+          .where(
+            'u.login LIKE :prefix OR u.email LIKE :prefix OR u.phone LIKE :phone' +
+              // Secondary phones and addresses find their account too.
+              ` OR u.id IN (SELECT i.user_id FROM accounts.user_identifiers i WHERE (i.kind = 'email' AND i.value LIKE :prefix) OR (i.kind = 'phone' AND i.value LIKE :phone))` +
+              (/^[0-9a-f-]{36}$/.test(query) ? ' OR u.id = :id' : ''),
+            { prefix, phone: query.startsWith('+') ? prefix : `+${prefix}`, id: query },
+          )
           .orderBy('u.created_at', 'DESC')
           .limit(limit)
           .getMany()

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import { BaseClient, Issuer, generators } from 'openid-client';
 import { DomainEvent } from '@idp/contracts';
 import { EventPublisher, InProcessEventPublisher } from '@idp/bus';
-import { Browserless, PageResponse, basic, postForm } from '@idp/testing';
+import { Browserless, PageResponse, basic, parseForms, postForm } from '@idp/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../apps/accounts/src/clock/clock';
@@ -248,6 +248,22 @@ describe('several phones and e-mail addresses per account', () => {
     const { call } = await cabinet('saule', 'saule-password-1');
     for (let i = 0; i < 5; i++) expect((await add(call, 'email', `saule${i}@example.kz`, `saule${i}@example.kz`)).status).toBe(200);
     expect(await call('POST', '/api/account/identifiers', { channel: 'email', destination: 'saule9@example.kz' })).toMatchObject({ status: 409, json: { error: 'conflict' } });
+  });
+
+  it('lists the other phones on the cabinet page, with forms to make one primary or remove it', async () => {
+    const { browser, call } = await cabinet('bauyrzhan', 'bauyrzhan-password-1');
+    expect((await add(call, 'sms', '+77071110005', '+77071110005')).status).toBe(200);
+    const page = await browser.follow('/account');
+    const id = (await call('GET', '/api/account/identifiers')).json.identifiers.find((i: { value: string }) => i.value === '+77071110005').id;
+    expect(page.body).toContain(`data-identifier="${id}"`);
+    const forms = parseForms(page.body).filter((f) => f.fields.id === id);
+    expect(forms.map((f) => f.action).sort()).toEqual(['/account/identifiers/primary', '/account/identifiers/remove']);
+    const foreign = await browser.submit(page, '/account/identifiers/remove', { id: '00000000-0000-4000-8000-000000000000' });
+    expect(foreign.status).toBe(404);
+    const removed = await browser.submit(page, '/account/identifiers/remove', { id });
+    expect(removed.body).toContain('Removed.');
+    expect(removed.body).not.toContain('+77071110005');
+    expect(removed.body).toContain('+77071110002');
   });
 
   it('frees every identifier of a deleted account, and lets an organisation invitation to a secondary one be accepted', async () => {

@@ -208,9 +208,13 @@ describe('several phones and e-mail addresses per account', () => {
   });
 
   it('removes identifiers: a secondary at once, a primary hands over to another verified one, never the last way in', async () => {
-    const { call } = await cabinet('aliya', 'aliya-password-1');
+    const { browser, call } = await cabinet('aliya', 'aliya-password-1');
     const ids = async () => (await call('GET', '/api/account/identifiers')).json.identifiers as Array<{ id: string; type: string; value: string; primary: boolean }>;
     const work = (await ids()).find((i) => i.value === 'aliya.work@example.kz')!;
+    // Without the CSRF header (or with a forged one) a change is refused and changes nothing.
+    expect(await api(platform.base, browser, 'DELETE', `/api/account/identifiers/${work.id}`)).toMatchObject({ status: 403, json: { error: 'invalid_request' } });
+    expect(await api(platform.base, browser, 'PUT', `/api/account/identifiers/${work.id}/primary`, undefined, { 'X-CSRF-Token': 'forged' })).toMatchObject({ status: 403 });
+    expect((await ids()).find((i) => i.id === work.id)).toMatchObject({ primary: false });
     expect(await call('DELETE', `/api/account/identifiers/${work.id}`)).toMatchObject({ status: 200, json: { email: 'aliya@example.kz' } });
     expect(await call('DELETE', `/api/account/identifiers/${work.id}`)).toMatchObject({ status: 404, json: { error: 'not_found' } });
     expect(events.some((e) => e.type === 'user.identifier_removed' && (e.data as { identifier_id?: string }).identifier_id === work.id)).toBe(true);

@@ -67,7 +67,9 @@ describe('the cabinet JSON API at /api/account and the photo API', () => {
     expect((await api(platform.base, browser, 'POST', '/api/account/identifiers/confirm', { challenge_id: sent.json.challenge_id, code: 'abc' }, csrf))).toMatchObject({ status: 400, json: { error: 'invalid_code', attemptsLeft: 4 } });
     const code = await newCode(platform.base, 'gulnara.new@example.kz');
     const confirmed = await api(platform.base, browser, 'POST', '/api/account/identifiers/confirm', { challenge_id: sent.json.challenge_id, code }, csrf);
-    expect(confirmed).toMatchObject({ status: 200, json: { email: 'gulnara.new@example.kz', email_verified: true } });
+    // The account had a verified address: the new one is added beside it, the primary stays.
+    expect(confirmed).toMatchObject({ status: 200, json: { email: 'gulnara@example.kz', email_verified: true } });
+    expect(confirmed.json.identifiers).toContainEqual(expect.objectContaining({ type: 'email', value: 'gulnara.new@example.kz', verified: true, primary: false }));
     expect((await api(platform.base, browser, 'PUT', '/api/account/identifiers/primary', { primary: 'email' }, csrf)).json.primary_identifier).toBe('email');
     expect((await api(platform.base, browser, 'PUT', '/api/account/identifiers/primary', { primary: 'phone' }, csrf))).toMatchObject({ status: 400 });
     expect((await api(platform.base, browser, 'DELETE', '/api/account/identifiers/phone', undefined, csrf))).toMatchObject({ status: 404 });
@@ -139,7 +141,7 @@ describe('the cabinet JSON API at /api/account and the photo API', () => {
 
     const sessions = (await api(platform.base, browser, 'GET', '/api/account/sessions')).json;
     expect(sessions).toHaveLength(1);
-    expect((await api(platform.base, browser, 'DELETE', `/api/account/sessions/${sessions[0].id.replace(/.$/, '0')}`, undefined, csrf)).status).toBe(404);
+    expect((await api(platform.base, browser, 'DELETE', `/api/account/sessions/${sessions[0].id.replace(/.$/, (c: string) => (c === '0' ? '1' : '0'))}`, undefined, csrf)).status).toBe(404);
 
     expect((await api(platform.base, browser, 'GET', '/api/account/apps')).json).toEqual([]);
     expect((await api(platform.base, browser, 'DELETE', '/api/account/apps/unknown-client', undefined, csrf)).status).toBe(404);

@@ -22,6 +22,7 @@ import { RecoveryService } from './recovery/recovery.service';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { OrganizationsService } from './organizations/organizations.service';
 import { FederatedIdentitiesService } from './organizations/federated-identities.service';
+import { IdentifiersService } from './identifiers/identifiers.service';
 
 /** Users, identifiers, credentials and one-time codes. Reached only over the bus. */
 @Module({
@@ -29,6 +30,6 @@ import { FederatedIdentitiesService } from './organizations/federated-identities
     DatabaseModule.forApp({ schema: 'accounts', entities: [UserEntity], migrations: ACCOUNTS_MIGRATIONS }),
   ],
   controllers: [AccountsController, CertificatesController, SecondFactorController, AccountController, AuditController, OrganizationsController],
-  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService, SecondFactorService, AuditService, AccountService, PhotoService, RecoveryService, OrganizationsService, FederatedIdentitiesService],
+  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService, SecondFactorService, AuditService, AccountService, PhotoService, RecoveryService, OrganizationsService, FederatedIdentitiesService, IdentifiersService],
 })
 export class AccountsModule {}

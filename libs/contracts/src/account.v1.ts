@@ -15,6 +15,9 @@ export const AccountSubjects = {
   identifierConfirm: 'accounts.v1.identifier.confirm',
   identifierRemove: 'accounts.v1.identifier.remove',
   identifierPrimary: 'accounts.v1.identifier.primary',
+  identifiersList: 'accounts.v1.identifiers.list',
+  identifiersRemove: 'accounts.v1.identifiers.remove',
+  identifiersPrimary: 'accounts.v1.identifiers.primary',
   photoPut: 'accounts.v1.photo.put',
   photoGet: 'accounts.v1.photo.get',
   photoDelete: 'accounts.v1.photo.delete',
@@ -56,6 +59,21 @@ export interface AccountView {
   password_updated_at: string | null;
   password_change_required: boolean;
   login_methods: UserLoginMethod[];
+  created_at: string;
+  /** Every phone and e-mail of the account; the primary ones are also phone_number and email above. */
+  identifiers: AccountIdentifier[];
+}
+
+export type IdentifierKind = 'phone' | 'email';
+
+/** One phone or e-mail of an account. Each value belongs to one account at most. */
+export interface AccountIdentifier {
+  id: string;
+  type: IdentifierKind;
+  value: string;
+  verified: boolean;
+  /** The one of its type that the phone_number / email claims carry. */
+  primary: boolean;
   created_at: string;
 }
 
@@ -108,14 +126,17 @@ export interface IdentifierAddRequest extends AccountRef {
   ip: string;
   locale: MessageLocale;
 }
-/** taken: another account has this identifier verified. */
-export type IdentifierAddError = OtpSendError | 'taken' | 'not_found';
+/**
+ * taken: another account holds this identifier (the cabinet says only that it cannot be added);
+ * already_added: the account has it already; limit: the account holds the most of this kind.
+ */
+export type IdentifierAddError = OtpSendError | 'taken' | 'not_found' | 'already_added' | 'limit';
 
 export interface IdentifierConfirmRequest extends AccountRef {
   challengeId: string;
   code: string;
 }
-export type IdentifierConfirmError = OtpVerifyError | 'taken';
+export type IdentifierConfirmError = OtpVerifyError | 'taken' | 'limit';
 
 export interface IdentifierRemoveRequest extends AccountRef {
   channel: OtpChannel;
@@ -127,6 +148,15 @@ export interface IdentifierPrimaryRequest extends AccountRef {
   channel: OtpChannel;
 }
 export type IdentifierPrimaryError = 'not_found' | 'invalid_input';
+
+/** One identifier of the account, by its id (accounts.v1.identifiers.remove / .primary). */
+export interface IdentifierRef extends AccountRef {
+  id: string;
+}
+/** last_method: removing it would leave no way to sign in. */
+export type IdentifiersRemoveError = 'not_found' | 'last_method';
+/** unverified: only a verified identifier may be primary. */
+export type IdentifiersPrimaryError = 'not_found' | 'unverified';
 
 /** One part of a photo upload; the last part (index = total - 1) stores the photo. */
 export interface PhotoPutRequest extends AccountRef {

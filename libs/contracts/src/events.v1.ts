@@ -18,8 +18,11 @@ export interface DomainEvents {
   'user.recovery_requested': { sub: string; channel: 'sms' | 'email' };
   'user.deleted': { sub: string };
   'user.profile_updated': { sub: string; fields: string[] };
-  'user.identifier_added': { sub: string; channel: 'sms' | 'email' };
-  'user.identifier_removed': { sub: string; channel: 'sms' | 'email' };
+  /** A phone or address joined the account (it is verified at that moment: codes prove it first). */
+  'user.identifier_added': { sub: string; channel: 'sms' | 'email'; identifier_id?: string; primary?: boolean };
+  'user.identifier_verified': { sub: string; channel: 'sms' | 'email'; identifier_id: string };
+  'user.identifier_removed': { sub: string; channel: 'sms' | 'email'; identifier_id?: string };
+  'user.primary_identifier_changed': { sub: string; channel: 'sms' | 'email'; identifier_id: string };
   'user.login_methods_changed': { sub: string; methods: string[] };
 }
 

@@ -130,6 +130,9 @@ export interface Contracts {
   [A.AccountSubjects.identifierConfirm]: Contract<A.IdentifierConfirmRequest, A.AccountView, A.IdentifierConfirmError, A.OtpVerifyDetails>;
   [A.AccountSubjects.identifierRemove]: Contract<A.IdentifierRemoveRequest, A.AccountView, A.IdentifierRemoveError>;
   [A.AccountSubjects.identifierPrimary]: Contract<A.IdentifierPrimaryRequest, A.AccountView, A.IdentifierPrimaryError>;
+  [A.AccountSubjects.identifiersList]: Contract<A.AccountRef, { identifiers: A.AccountIdentifier[] }, 'not_found'>;
+  [A.AccountSubjects.identifiersRemove]: Contract<A.IdentifierRef, A.AccountView, A.IdentifiersRemoveError>;
+  [A.AccountSubjects.identifiersPrimary]: Contract<A.IdentifierRef, A.AccountView, A.IdentifiersPrimaryError>;
   [A.AccountSubjects.photoPut]: Contract<A.PhotoPutRequest, { stored: boolean }, A.PhotoPutError>;
   [A.AccountSubjects.photoGet]: Contract<A.PhotoGetRequest, A.PhotoPart, A.PhotoGetError>;
   [A.AccountSubjects.photoDelete]: Contract<A.AccountRef, A.AccountView, 'not_found'>;

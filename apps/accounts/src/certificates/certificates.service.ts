@@ -112,7 +112,11 @@ export class CertificatesService {
     if (mapping.field === 'email') {
       const email = normaliseEmail(mapping.value);
       if (!email) return null;
-      const [user] = await this.db.query(`SELECT id, locked_at FROM accounts.users WHERE email = $1 AND email_verified AND deleted_at IS NULL`, [email]);
+      const [user] = await this.db.query(
+        `SELECT u.id, u.locked_at FROM accounts.user_identifiers i JOIN accounts.users u ON u.id = i.user_id
+          WHERE i.kind = 'email' AND i.value = $1 AND i.verified AND u.deleted_at IS NULL`,
+        [email],
+      );
       return user ?? null;
     }
     return null;

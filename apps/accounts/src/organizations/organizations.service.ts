@@ -114,15 +114,14 @@ export class OrganizationsService {
   async acceptInvitations(sub: string): Promise<string[]> {
     if (!UUID.test(String(sub))) return [];
     return this.db.transaction(async (tx) => {
-      const [user] = await tx.query(`SELECT email, email_verified, phone, phone_verified FROM accounts.users WHERE id = $1`, [sub]);
-      if (!user) return [];
-      const email = user.email_verified ? user.email : null;
-      const phone = user.phone_verified ? user.phone : null;
-      if (!email && !phone) return [];
+      // Every verified phone and address of the account counts, the secondary ones too.
       const accepted = changed(await tx.query(
-        `UPDATE accounts.organization_invitations SET accepted_at = now(), accepted_by = $1
-         WHERE accepted_at IS NULL AND ((email IS NOT NULL AND email = $2) OR (phone IS NOT NULL AND phone = $3)) RETURNING organization_id, role`,
-        [sub, email, phone],
+        `UPDATE accounts.organization_invitations inv SET accepted_at = now(), accepted_by = $1
+         WHERE accepted_at IS NULL AND EXISTS (
+           SELECT 1 FROM accounts.user_identifiers i
+            WHERE i.user_id = $1 AND i.verified AND ((i.kind = 'email' AND i.value = inv.email) OR (i.kind = 'phone' AND i.value = inv.phone)))
+         RETURNING organization_id, role`,
+        [sub],
       ));
       for (const inv of accepted) {
         await tx.query(

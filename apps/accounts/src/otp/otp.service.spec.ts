@@ -9,6 +9,7 @@ import { DeliveryService } from '../delivery/delivery.service';
 import { OutgoingMessage } from '../delivery/message-sender';
 import { ACCOUNTS_MIGRATIONS } from '../migrations';
 import { AuditService } from '../audit/audit.service';
+import { IdentifiersService } from '../identifiers/identifiers.service';
 import { UsersService } from '../users/users.service';
 import { OtpService } from './otp.service';
 
@@ -52,7 +53,7 @@ describe('OtpService', () => {
     clock = new ManualClock();
     sent = [];
     const delivery = { deliver: (m: OutgoingMessage) => sent.push(m) } as unknown as DeliveryService;
-    users = new UsersService(db.getRepository(UserEntity), config, new AuditService(db, new InProcessEventPublisher()));
+    users = new UsersService(db.getRepository(UserEntity), config, new AuditService(db, new InProcessEventPublisher()), new IdentifiersService(db));
     otp = new OtpService(db, config, clock, delivery, users);
   });
 

@@ -1,4 +1,4 @@
-import { AccountView, MessageLocale, USER_LOGIN_METHODS, UserLoginMethod } from '@idp/contracts';
+import { AccountIdentifier, AccountView, MessageLocale, USER_LOGIN_METHODS, UserLoginMethod } from '@idp/contracts';
 import { UserEntity } from '@idp/domain';
 
 /** Methods the account can actually use: a code method needs its verified identifier, password a password. */
@@ -14,7 +14,7 @@ export function effectiveMethods(user: UserEntity): UserLoginMethod[] {
   return usableMethods(user).filter((m) => on.includes(m));
 }
 
-export function accountView(user: UserEntity, hasPhoto: boolean): AccountView {
+export function accountView(user: UserEntity, hasPhoto: boolean, identifiers: AccountIdentifier[] = []): AccountView {
   const primary = user.primaryIdentifier === 'phone' || user.primaryIdentifier === 'email' ? user.primaryIdentifier : null;
   return {
     id: user.id,
@@ -37,5 +37,6 @@ export function accountView(user: UserEntity, hasPhoto: boolean): AccountView {
     password_change_required: user.passwordChangeRequired,
     login_methods: (user.loginMethods ?? USER_LOGIN_METHODS).filter((m): m is UserLoginMethod => (USER_LOGIN_METHODS as string[]).includes(m)),
     created_at: new Date(user.createdAt).toISOString(),
+    identifiers,
   };
 }

@@ -8,6 +8,7 @@ import {
   IdentifierAddRequest,
   IdentifierConfirmRequest,
   IdentifierPrimaryRequest,
+  IdentifierRef,
   IdentifierRemoveRequest,
   LoginChangeRequest,
   MethodsSetRequest,
@@ -79,6 +80,21 @@ export class AccountController {
   @MessagePattern(AccountSubjects.identifierPrimary)
   setPrimary(@Payload() req: IdentifierPrimaryRequest) {
     return this.account.setPrimary(req);
+  }
+
+  @MessagePattern(AccountSubjects.identifiersList)
+  listIdentifiers(@Payload() req: AccountRef) {
+    return this.account.listIdentifiers(req.sub);
+  }
+
+  @MessagePattern(AccountSubjects.identifiersRemove)
+  removeIdentifierById(@Payload() req: IdentifierRef) {
+    return this.account.removeIdentifierById(req);
+  }
+
+  @MessagePattern(AccountSubjects.identifiersPrimary)
+  setPrimaryById(@Payload() req: IdentifierRef) {
+    return this.account.setPrimaryById(req);
   }
 
   @MessagePattern(AccountSubjects.photoPut)

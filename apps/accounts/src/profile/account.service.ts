@@ -4,6 +4,7 @@ import * as bcrypt from 'bcrypt';
 import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import {
+  AccountIdentifier,
   AccountDeleteError,
   AccountDeleteRequest,
   AccountError,
@@ -16,8 +17,11 @@ import {
   IdentifierConfirmRequest,
   IdentifierPrimaryError,
   IdentifierPrimaryRequest,
+  IdentifierRef,
   IdentifierRemoveError,
   IdentifierRemoveRequest,
+  IdentifiersPrimaryError,
+  IdentifiersRemoveError,
   LoginChangeError,
   LoginChangeRequest,
   MethodsSetError,
@@ -34,6 +38,7 @@ import {
 } from '@idp/contracts';
 import { UserEntity } from '@idp/domain';
 import { AuditService } from '../audit/audit.service';
+import { IdentifiersService, channelOf, isUniqueViolation, kindOf } from '../identifiers/identifiers.service';
 import { OtpService } from '../otp/otp.service';
 import { MAX_PASSWORD_BYTES, PASSWORD_PROBLEMS, passwordProblem } from '../passwords/password-policy';
 import { normaliseDestination, normaliseLogin } from '../users/identifiers';
@@ -41,11 +46,6 @@ import { accountView, effectiveMethods, usableMethods } from './account-view';
 import { profileChanges } from './profile-fields';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const columnOf = (channel: 'sms' | 'email') => (channel === 'sms' ? 'phone' : 'email');
-const isUniqueViolation = (err: unknown) => {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return (e.code ?? e.driverError?.code) === '23505';
-};
 
 /** What a signed-in user does to their own account from the cabinet. */
 @Injectable()
@@ -55,6 +55,7 @@ export class AccountService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly otp: OtpService,
     private readonly audit: AuditService,
+    private readonly identifiers: IdentifiersService,
   ) {}
 
   /** A live (not deleted) account. */
@@ -66,7 +67,7 @@ export class AccountService {
 
   async view(user: UserEntity): Promise<AccountView> {
     const [photo] = await this.users.query(`SELECT 1 FROM accounts.user_photos WHERE user_id = $1`, [user.id]);
-    return accountView(user, !!photo);
+    return accountView(user, !!photo, await this.identifiers.list(user.id));
   }
 
   async get(sub: string): Promise<BusReply<AccountView, 'not_found'>> {
@@ -158,21 +159,24 @@ export class AccountService {
         [user.id],
       );
       await tx.query(`DELETE FROM accounts.user_photos WHERE user_id = $1`, [user.id]);
+      await tx.query(`DELETE FROM accounts.user_identifiers WHERE user_id = $1`, [user.id]);
     });
     await this.audit.event('user.deleted', { sub: user.id }, req.context);
     return ok({ sub: user.id });
   }
 
-  /** Sends a verification code to a phone or address the user wants to add (or to replace theirs with). */
+  /** Sends a verification code to a phone or address the user wants to add to the account. */
   async addIdentifier(req: IdentifierAddRequest): Promise<BusReply<OtpChallenge, IdentifierAddError, OtpSendDetails>> {
     const user = await this.find(req.sub);
     if (!user) return fail('not_found', 'no such user');
     const channel = req.channel === 'email' ? 'email' : 'sms';
     const destination = normaliseDestination(channel, String(req.destination ?? ''), this.config.phoneRegion);
     if (!destination) return fail('invalid_destination', channel === 'sms' ? 'not a valid phone number' : 'not a valid e-mail address');
-    const column = columnOf(channel);
-    const [owner] = await this.users.query(`SELECT id FROM accounts.users WHERE ${column} = $1 AND ${column}_verified AND id <> $2`, [destination, user.id]);
-    if (owner) return fail('taken', 'another account has this identifier');
+    const refusal = await this.identifiers.addRefusal(user.id, kindOf(channel), destination);
+    // Taken says no more than that: the cabinet does not tell a stranger which account holds it.
+    if (refusal === 'taken') return fail('taken', 'this identifier cannot be added');
+    if (refusal === 'already_added') return fail('already_added', 'the account has this identifier already');
+    if (refusal === 'limit') return fail('limit', `the account holds the most ${channel === 'sms' ? 'phones' : 'e-mail addresses'} it may`);
     return this.otp.send({ channel, destination, purpose: 'verification', ip: String(req.ip ?? ''), locale: req.locale }, { userId: user.id });
   }
 
@@ -184,35 +188,38 @@ export class AccountService {
     if (!verified.ok) return verified;
     if (verified.value.purpose !== 'verification' || verified.value.sub !== user.id) return fail('expired', 'no such code');
     const { channel, destination } = verified.value;
-    const column = columnOf(channel);
-    try {
-      await this.users.manager.transaction(async (tx) => {
-        await tx.query(`UPDATE accounts.users SET ${column} = NULL, ${column}_verified = false, updated_at = now() WHERE ${column} = $1 AND NOT ${column}_verified AND id <> $2`, [destination, user.id]);
-        await tx.query(`UPDATE accounts.users SET ${column} = $2, ${column}_verified = true, updated_at = now() WHERE id = $1`, [user.id, destination]);
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) return fail('taken', 'another account has this identifier');
-      throw err;
+    const attached = await this.identifiers.attach(user.id, kindOf(channel), destination);
+    if (!attached.ok) return attached.code === 'taken' ? fail('taken', 'this identifier cannot be added') : fail('limit', 'the account holds the most of this kind it may');
+    if (attached.added) {
+      const data = { sub: user.id, channel, identifier_id: attached.row.id };
+      await this.audit.event('user.identifier_added', { ...data, primary: attached.row.is_primary }, req.context);
+      await this.audit.event('user.identifier_verified', data, req.context);
     }
-    await this.audit.event('user.identifier_added', { sub: user.id, channel }, req.context);
     return this.get(user.id) as Promise<BusReply<AccountView, IdentifierConfirmError, OtpVerifyDetails>>;
   }
 
+  /** Removes the primary phone or e-mail (the older, one-per-kind surface): another verified one takes its place. */
   async removeIdentifier(req: IdentifierRemoveRequest): Promise<BusReply<AccountView, IdentifierRemoveError>> {
     const user = await this.find(req.sub);
-    const channel = req.channel === 'email' ? 'email' : 'sms';
-    const column = columnOf(channel);
-    if (!user || !user[column]) return fail('not_found', 'the account has no such identifier');
-    const after = Object.assign(new UserEntity(), user, channel === 'sms' ? { phone: null, phoneVerified: false } : { email: null, emailVerified: false });
-    if (!effectiveMethods(after).length) return fail('last_method', 'without it the account would have no way to sign in');
-    await this.users.update({ id: user.id }, {
-      ...(channel === 'sms' ? { phone: null, phoneVerified: false } : { email: null, emailVerified: false }),
-      ...(user.primaryIdentifier === column ? { primaryIdentifier: null } : {}),
-    });
-    await this.audit.event('user.identifier_removed', { sub: user.id, channel }, req.context);
-    return this.get(user.id) as Promise<BusReply<AccountView, IdentifierRemoveError>>;
+    const kind = kindOf(req.channel === 'email' ? 'email' : 'sms');
+    const primary = user ? (await this.identifiers.rows(user.id)).find((r) => r.kind === kind && r.is_primary) : undefined;
+    if (!user || !primary) return fail('not_found', 'the account has no such identifier');
+    return this.removeIdentifierById({ sub: user.id, id: primary.id, context: req.context });
   }
 
+  async removeIdentifierById(req: IdentifierRef): Promise<BusReply<AccountView, IdentifiersRemoveError>> {
+    const user = await this.find(req.sub);
+    if (!user) return fail('not_found', 'no such user');
+    const keepsAWayIn = (removed: { kind: 'phone' | 'email' }) =>
+      effectiveMethods(Object.assign(new UserEntity(), user, removed.kind === 'phone' ? { phone: null, phoneVerified: false } : { email: null, emailVerified: false })).length > 0;
+    const removed = await this.identifiers.detach(user.id, String(req.id ?? ''), keepsAWayIn);
+    if (!removed.ok) return removed.code === 'not_found' ? fail('not_found', 'the account has no such identifier') : fail('last_method', 'without it the account would have no way to sign in');
+    await this.audit.event('user.identifier_removed', { sub: user.id, channel: channelOf(removed.row.kind), identifier_id: removed.row.id }, req.context);
+    if (removed.promoted) await this.audit.event('user.primary_identifier_changed', { sub: user.id, channel: channelOf(removed.promoted.kind), identifier_id: removed.promoted.id }, req.context);
+    return this.get(user.id) as Promise<BusReply<AccountView, IdentifiersRemoveError>>;
+  }
+
+  /** The main contact: phone or e-mail (whichever primary one the person prefers to be reached at). */
   async setPrimary(req: IdentifierPrimaryRequest): Promise<BusReply<AccountView, IdentifierPrimaryError>> {
     const user = await this.find(req.sub);
     if (!user) return fail('not_found', 'no such user');
@@ -221,6 +228,21 @@ export class AccountService {
     await this.users.update({ id: user.id }, { primaryIdentifier: column });
     await this.audit.record('account.primary_identifier_changed', user.id, req.context, { primary: column });
     return this.get(user.id) as Promise<BusReply<AccountView, IdentifierPrimaryError>>;
+  }
+
+  /** Makes one verified phone or e-mail the primary of its kind: the one the phone_number / email claims carry. */
+  async setPrimaryById(req: IdentifierRef): Promise<BusReply<AccountView, IdentifiersPrimaryError>> {
+    const user = await this.find(req.sub);
+    if (!user) return fail('not_found', 'no such user');
+    const set = await this.identifiers.makePrimary(user.id, String(req.id ?? ''));
+    if (!set.ok) return set.code === 'not_found' ? fail('not_found', 'the account has no such identifier') : fail('unverified', 'only a verified identifier can be primary');
+    if (set.changed) await this.audit.event('user.primary_identifier_changed', { sub: user.id, channel: channelOf(set.row.kind), identifier_id: set.row.id }, req.context);
+    return this.get(user.id) as Promise<BusReply<AccountView, IdentifiersPrimaryError>>;
+  }
+
+  async listIdentifiers(sub: string): Promise<BusReply<{ identifiers: AccountIdentifier[] }, 'not_found'>> {
+    const user = await this.find(sub);
+    return user ? ok({ identifiers: await this.identifiers.list(user.id) }) : fail('not_found', 'no such user');
   }
 
   private async passwordMatches(user: UserEntity, password: unknown): Promise<boolean> {

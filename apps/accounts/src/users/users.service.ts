@@ -9,6 +9,7 @@ import { UserEntity } from '@idp/domain';
 import { identifierCandidates, normaliseEmail, normaliseLogin, normalisePhone } from './identifiers';
 import { claimsFor } from './claims';
 import { AuditService } from '../audit/audit.service';
+import { IdentifiersService } from '../identifiers/identifiers.service';
 import { MAX_PASSWORD_BYTES, PASSWORD_PROBLEMS, passwordProblem } from '../passwords/password-policy';
 
 
@@ -21,6 +22,7 @@ export class UsersService {
     @InjectRepository(UserEntity, 'accounts') private readonly users: Repository<UserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly identifiers: IdentifiersService,
   ) {
     this.decoyHash = bcrypt.hash('decoy-password-for-unknown-logins', config.bcryptCost);
   }
@@ -69,8 +71,9 @@ export class UsersService {
   }
 
   /**
-   * The identifier may be a login, an e-mail address or a phone number; a login match wins. A
-   * wrong password for an existing account goes to that account's audit trail.
+   * The identifier may be a login, an e-mail address or a phone number (the primary one, or any
+   * verified one of the account); a login match wins. A wrong password for an existing account goes
+   * to that account's audit trail.
    */
   async verifyPassword(rawLogin: string, password: string, context: AuditContext = {}): Promise<{ sub: string } | { error: VerifyPasswordError }> {
     const { login, email, phone } = identifierCandidates(String(rawLogin ?? ''), this.config.phoneRegion);
@@ -78,8 +81,19 @@ export class UsersService {
     if (login) where.push({ login });
     if (email) where.push({ email });
     if (phone) where.push({ phone });
+    const held: Array<{ user_id: string; kind: string }> =
+      email || phone
+        ? await this.users.query(`SELECT user_id, kind FROM accounts.user_identifiers WHERE verified AND NOT is_primary AND ((kind = 'email' AND value = $1) OR (kind = 'phone' AND value = $2))`, [email, phone])
+        : [];
+    for (const h of held) where.push({ id: h.user_id });
+    const holder = (kind: string) => held.find((h) => h.kind === kind)?.user_id;
     const found = where.length ? await this.users.find({ where }) : [];
-    const user = found.find((u) => u.login === login) ?? found.find((u) => u.email === email) ?? found.find((u) => u.phone === phone);
+    const user =
+      found.find((u) => u.login === login) ??
+      found.find((u) => u.email === email) ??
+      found.find((u) => u.id === holder('email')) ??
+      found.find((u) => u.phone === phone) ??
+      found.find((u) => u.id === holder('phone'));
     const hash = user?.passwordHash ?? (await this.decoyHash);
     const matches = Buffer.byteLength(String(password ?? '')) <= MAX_PASSWORD_BYTES && (await bcrypt.compare(String(password ?? ''), hash));
     if (!user?.passwordHash || !matches || user.lockedAt || user.deletedAt) {
@@ -101,7 +115,7 @@ export class UsersService {
     return !!user?.lockedAt;
   }
 
-  /** Accounts whose login, e-mail or phone starts with the query (or whose id it is), newest first. */
+  /** Accounts whose login, or any e-mail or phone, starts with the query (or whose id it is), newest first. */
   async search(req: UserSearchRequest): Promise<UserSummary[]> {
     const query = String(req.query ?? '').trim().toLowerCase().slice(0, 100);
     const limit = Math.min(Math.max(Number(req.limit) || 50, 1), 200);
@@ -109,11 +123,13 @@ export class UsersService {
     const rows = query
       ? await this.users
           .createQueryBuilder('u')
-          .where('u.login LIKE :prefix OR u.email LIKE :prefix OR u.phone LIKE :phone' + (/^[0-9a-f-]{36}$/.test(query) ? ' OR u.id = :id' : ''), {
-            prefix,
-            phone: query.startsWith('+') ? prefix : `+${prefix}`,
-            id: query,
-          })
+          .where(
+            'u.login LIKE :prefix OR u.email LIKE :prefix OR u.phone LIKE :phone' +
+              // Secondary phones and addresses find their account too.
+              ` OR u.id IN (SELECT i.user_id FROM accounts.user_identifiers i WHERE (i.kind = 'email' AND i.value LIKE :prefix) OR (i.kind = 'phone' AND i.value LIKE :phone))` +
+              (/^[0-9a-f-]{36}$/.test(query) ? ' OR u.id = :id' : ''),
+            { prefix, phone: query.startsWith('+') ? prefix : `+${prefix}`, id: query },
+          )
           .orderBy('u.created_at', 'DESC')
           .limit(limit)
           .getMany()
@@ -142,12 +158,15 @@ export class UsersService {
    * The account a confirmed phone or e-mail signs in to: the one it is verified on, or a new one.
    * An unverified claim on the identifier by another account is released: the code proves who
    * owns the identifier, not who owns that account, so signing in to it would hand over an account
-   * to whoever's address was mistyped into it.
+   * to whoever's address was mistyped into it. A secondary identifier signs in to its account
+   * like the primary one.
    */
   async signInWithIdentifier(channel: OtpChannel, destination: string): Promise<{ sub: string; created: boolean }> {
     const column = channel === 'sms' ? 'phone' : 'email';
     for (let attempt = 0; ; attempt++) {
       try {
+        const holder = await this.identifiers.verifiedOwner(column, destination);
+        if (holder) return { sub: holder, created: false };
         const outcome = await this.users.manager.transaction(async (tx) => {
           const [owner] = await tx.query(`SELECT id, ${column}_verified AS verified FROM accounts.users WHERE ${column} = $1 FOR UPDATE`, [destination]);
           if (owner?.verified) return { sub: owner.id as string, created: false };
@@ -167,8 +186,7 @@ export class UsersService {
   }
 
   async ownerOf(channel: OtpChannel, destination: string): Promise<string | null> {
-    const user = await this.users.findOne({ where: channel === 'sms' ? { phone: destination, phoneVerified: true } : { email: destination, emailVerified: true } });
-    return user?.id ?? null;
+    return this.identifiers.verifiedOwner(channel === 'sms' ? 'phone' : 'email', destination);
   }
 
   async updateProfile(req: UpdateProfileRequest): Promise<BusReply<{ sub: string }, UpdateProfileError>> {

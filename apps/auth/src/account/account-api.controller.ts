@@ -22,6 +22,7 @@ import {
 } from './dto/account-api.dto';
 
 type Json = Record<string, unknown>;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const obj = (body: unknown): Json => {
   if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) throw badRequest('the body must be a JSON object');
   return body as Json;
@@ -44,6 +45,9 @@ const STATUS = {
   unusable: [400, 'invalid_request'],
   invalid_credentials: [403, 'invalid_credentials'],
   taken: [409, 'conflict'],
+  already_added: [409, 'conflict'],
+  limit: [409, 'conflict'],
+  unverified: [400, 'invalid_request'],
   invalid_destination: [400, 'invalid_request'],
   resend_too_soon: [429, 'too_many_requests'],
   too_many_requests: [429, 'too_many_requests'],
@@ -194,19 +198,51 @@ export class AccountApiController {
     return confirmed.value;
   }
 
-  /** `phone` or `email`. */
-  @Delete('identifiers/:kind')
-  @ApiOperation({ summary: 'Remove the phone or the e-mail address' })
-  @ApiParam({ name: 'kind', enum: ['phone', 'email'] })
+  /** Every phone and e-mail of the account: {"identifiers": [{"id", "type", "value", "verified", "primary", "created_at"}]}. */
+  @Get('identifiers')
+  @ApiOperation({ summary: 'List every phone and e-mail address of the account' })
+  @ApiOkResponse({ description: '{"identifiers": [{"id", "type", "value", "verified", "primary", "created_at"}]}' })
+  async identifiers(@Req() req: FastifyRequest) {
+    const caller = await this.callers.api(req);
+    const listed = await this.bus.request(AccountSubjects.identifiersList, { sub: caller.sub });
+    if (!listed.ok) throw refused(listed);
+    return listed.value;
+  }
+
+  /** An identifier's id, or `phone` / `email` for the primary one of that kind. */
+  @Delete('identifiers/:ref')
+  @ApiOperation({ summary: 'Remove a phone or e-mail address (its id, or `phone` / `email` for the primary one)' })
+  @ApiParam({ name: 'ref', description: 'identifier id, or phone / email' })
   @ApiOkResponse({ type: AccountViewDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'it is the last way to sign in' })
-  async removeIdentifier(@Req() req: FastifyRequest, @Param('kind') kind: string) {
+  async removeIdentifier(@Req() req: FastifyRequest, @Param('ref') ref: string) {
     const caller = await this.callers.api(req);
-    if (kind !== 'phone' && kind !== 'email') throw notFound('identifier');
-    const removed = await this.bus.request(AccountSubjects.identifierRemove, { sub: caller.sub, channel: kind === 'phone' ? 'sms' : 'email', context: this.callers.context(req, caller) });
+    const context = this.callers.context(req, caller);
+    const removed =
+      ref === 'phone' || ref === 'email'
+        ? await this.bus.request(AccountSubjects.identifierRemove, { sub: caller.sub, channel: ref === 'phone' ? 'sms' : 'email', context })
+        : UUID.test(ref)
+          ? await this.bus.request(AccountSubjects.identifiersRemove, { sub: caller.sub, id: ref, context })
+          : null;
+    if (!removed) throw notFound('identifier');
     if (!removed.ok) throw refused(removed);
     return removed.value;
+  }
+
+  /** Makes this verified phone or e-mail the primary one of its kind (the phone_number / email claims). */
+  @Put('identifiers/:id/primary')
+  @ApiOperation({ summary: 'Make a verified phone or e-mail address the primary one of its kind' })
+  @ApiParam({ name: 'id', description: 'identifier id' })
+  @ApiOkResponse({ type: AccountViewDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'the identifier is not verified' })
+  async primaryIdentifier(@Req() req: FastifyRequest, @Param('id') id: string) {
+    const caller = await this.callers.api(req);
+    if (!UUID.test(id)) throw notFound('identifier');
+    const set = await this.bus.request(AccountSubjects.identifiersPrimary, { sub: caller.sub, id, context: this.callers.context(req, caller) });
+    if (!set.ok) throw refused(set);
+    return set.value;
   }
 
   /** {"primary": "phone"|"email"} */

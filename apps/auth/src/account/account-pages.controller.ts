@@ -143,7 +143,11 @@ export class AccountPagesController {
   @Post('identifiers/remove')
   async removeIdentifier(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.act(req, reply, async (caller, form) => {
-      const removed = await this.bus.request(AccountSubjects.identifierRemove, { sub: caller.sub, channel: form.channel === 'email' ? 'email' : 'sms', context: this.callers.context(req) });
+      const context = this.callers.context(req);
+      // A secondary identifier comes by its id; the primary phone or e-mail by its channel.
+      const removed = form.id !== undefined
+        ? await this.bus.request(AccountSubjects.identifiersRemove, { sub: caller.sub, id: str(form.id), context })
+        : await this.bus.request(AccountSubjects.identifierRemove, { sub: caller.sub, channel: form.channel === 'email' ? 'email' : 'sms', context });
       return removed.ok ? 'identifier_removed' : accountError(removed);
     });
   }
@@ -151,6 +155,10 @@ export class AccountPagesController {
   @Post('identifiers/primary')
   async primary(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.act(req, reply, async (caller, form) => {
+      if (form.id !== undefined) {
+        const chosen = await this.bus.request(AccountSubjects.identifiersPrimary, { sub: caller.sub, id: str(form.id), context: this.callers.context(req) });
+        return chosen.ok ? 'primary_identifier_saved' : accountError(chosen);
+      }
       const set = await this.bus.request(AccountSubjects.identifierPrimary, { sub: caller.sub, channel: form.channel === 'email' ? 'email' : 'sms', context: this.callers.context(req) });
       return set.ok ? 'primary_saved' : accountError(set);
     });

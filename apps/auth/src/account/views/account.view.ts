@@ -84,17 +84,28 @@ function identifiers(v: CabinetPage): string {
       : '';
     return `<p id="${column}-row"><strong>${esc(value)}</strong> <span class="muted">(${esc(badges)})</span></p>
 ${makePrimary}
-${post('/account/identifiers/remove', v.csrf, `<input type="hidden" name="channel" value="${channel}"><button type="submit" class="secondary">${esc(t(l, 'account.remove'))}</button>`)}`;
+${post('/account/identifiers/remove', v.csrf, `<input type="hidden" name="channel" value="${channel}"><button type="submit" class="secondary">${esc(t(l, 'account.remove'))}</button>`)}
+${secondary(channel === 'sms' ? 'phone' : 'email')}`;
   };
+  // The other phones and addresses of the account: each signs in like the primary one.
+  const secondary = (type: 'phone' | 'email') =>
+    (a.identifiers ?? [])
+      .filter((i) => i.type === type && !i.primary)
+      .map(
+        (i) => `<div class="identifier" data-identifier="${esc(i.id)}"><p><strong>${esc(i.value)}</strong> <span class="muted">(${esc(t(l, i.verified ? 'account.verified' : 'account.unverified'))})</span></p>
+${i.verified ? post('/account/identifiers/primary', v.csrf, `<input type="hidden" name="id" value="${esc(i.id)}"><button type="submit" class="secondary">${esc(t(l, 'account.identifiers.makePrimary'))}</button>`) : ''}
+${post('/account/identifiers/remove', v.csrf, `<input type="hidden" name="id" value="${esc(i.id)}"><button type="submit" class="secondary">${esc(t(l, 'account.identifiers.remove'))}</button>`)}</div>`,
+      )
+      .join('\n');
   return `<h2 id="identifiers">${esc(t(l, 'account.identifiers'))}</h2>
 ${row('sms', a.phone_number, a.phone_number_verified)}
 ${row('email', a.email, a.email_verified)}
 ${post('/account/identifiers/add', v.csrf, `<input type="hidden" name="channel" value="sms">
-<label for="new-phone">${esc(t(l, a.phone_number ? 'account.replacePhone' : 'account.addPhone'))}</label>
+<label for="new-phone">${esc(t(l, 'account.addPhone'))}</label>
 <input type="tel" id="new-phone" name="destination" autocomplete="tel" inputmode="tel" required>
 <button type="submit" class="secondary">${esc(t(l, 'account.sendCode'))}</button>`)}
 ${post('/account/identifiers/add', v.csrf, `<input type="hidden" name="channel" value="email">
-<label for="new-email">${esc(t(l, a.email ? 'account.replaceEmail' : 'account.addEmail'))}</label>
+<label for="new-email">${esc(t(l, 'account.addEmail'))}</label>
 <input type="email" id="new-email" name="destination" autocomplete="email" autocapitalize="none" spellcheck="false" required>
 <button type="submit" class="secondary">${esc(t(l, 'account.sendCode'))}</button>`)}`;
 }

@@ -289,6 +289,65 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     expect(await amrOf(viaBackup, again.checks)).toEqual(['pwd', 'otp', 'mfa']);
   });
 
+  it('the SMS enrolment code keeps the code rules on the clock: a new one after 120 s, dead at 330 s, five wrong tries', async () => {
+    const user = await platform.admin.createUser({ login: 'yerlan', password: 'yerlan-password', phone: '+7 707 300 00 04' });
+    const browser = new Browserless(platform.base);
+    const { page, checks } = await password(browser, 'yerlan', 'yerlan-password', strict);
+    const sent = await browser.submit(page, '/enrol-sms/send', {});
+    const first = await newCode(platform.base, '+77073000004');
+    const tooSoon = await browser.submit(sent, '/enrol-sms/send', {});
+    expect(tooSoon.status).toBe(429);
+    expect(tooSoon.headers.get('retry-after')).toBe('120');
+    offset += 119_000;
+    const stillTooSoon = await browser.submit(sent, '/enrol-sms/send', {});
+    expect(stillTooSoon.status).toBe(429);
+    expect(stillTooSoon.headers.get('retry-after')).toBe('1');
+    offset += 1_000;
+    const resent = await browser.submit(sent, '/enrol-sms/send', {});
+    expect(resent.status).toBe(200);
+    const second = await newCode(platform.base, '+77073000004', [first]);
+
+    // 330 s after it was sent the code is gone, and the expired try does not count as a wrong one.
+    offset += 330_000;
+    const expired = await browser.submit(resent, '/second-factor/enrol-sms', { code: second });
+    expect(expired.status).toBe(400);
+    expect(expired.body).toContain('The code has expired. Ask for a new one.');
+    expect(await smsOn(user.id)).toBe(false);
+
+    const third = await browser.submit(expired, '/enrol-sms/send', {});
+    expect(third.status).toBe(200);
+    const code = await newCode(platform.base, '+77073000004', [first, second]);
+    let answer = third;
+    for (const left of [4, 3, 2, 1]) {
+      answer = await browser.submit(answer, '/second-factor/enrol-sms', { code: code === '000000' ? '111111' : '000000' });
+      expect(answer.body).toContain(`The code is wrong. Attempts left: ${left}.`);
+    }
+    // The fifth wrong try kills the code: even the right one is refused until a new code is sent.
+    answer = await browser.submit(answer, '/second-factor/enrol-sms', { code: code === '000000' ? '111111' : '000000' });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain('The code has expired. Ask for a new one.');
+    const usedUp = await browser.submit(answer, '/second-factor/enrol-sms', { code });
+    expect(usedUp.status).toBe(400);
+    expect(usedUp.body).toContain('The code has expired. Ask for a new one.');
+    expect(await smsOn(user.id)).toBe(false);
+
+    // The account counted four wrong codes in a row: one more, whatever the code, and it waits 300 s.
+    offset += 120_000;
+    const fresh = await browser.submit(usedUp, '/enrol-sms/send', {});
+    expect(fresh.status).toBe(200);
+    const last = await newCode(platform.base, '+77073000004', [first, second, code]);
+    const blocked = await browser.submit(fresh, '/second-factor/enrol-sms', { code: last === '000000' ? '111111' : '000000' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBe('300');
+    expect(blocked.body).toContain('Too many wrong codes. Try again in 300 seconds.');
+    expect((await browser.submit(blocked, '/second-factor/enrol-sms', { code: last })).status).toBe(429);
+    offset += 300_000;
+    const enrolled = await browser.submit(blocked, '/second-factor/enrol-sms', { code: last });
+    expect(enrolled.body).toContain('id="backup-codes"');
+    const out = await browser.submit(enrolled, '/second-factor/continue', {});
+    expect(await amrOf(out, checks, strict)).toEqual(['pwd', 'sms', 'mfa']);
+  });
+
   it('without a verified phone the SMS choice explains itself, and asking for it anyway changes nothing', async () => {
     const user = await platform.admin.createUser({ login: 'talgat', password: 'talgat-password' });
     const browser = new Browserless(platform.base);

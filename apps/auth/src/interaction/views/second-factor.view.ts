@@ -131,9 +131,10 @@ export function renderSecondFactorEnrol(v: { locale: Locale; interactionId: stri
     t(l, 'twofa.enrolTitle'),
     `<h1>${esc(t(l, 'twofa.enrolTitle'))}</h1>
 ${v.notice ? `<p class="notice" role="status" id="twofa-notice">${esc(v.notice)}</p>` : ''}
+${v.error ? `<p class="error" role="alert" id="twofa-error">${esc(v.error)}</p>` : ''}
 <p class="sub">${esc(t(l, 'twofa.enrolLead'))}</p>
 <h2>${esc(t(l, 'twofa.enrolAppTitle'))}</h2>
-${totpEnrolBlock(l, { qr: v.qr, secret: v.secret, action: `${base}/enrol`, csrf: v.csrf, error: v.error })}
+${totpEnrolBlock(l, { qr: v.qr, secret: v.secret, action: `${base}/enrol`, csrf: v.csrf })}
 ${smsEnrolBlock(l, base, v.csrf, v.sms)}
 ${cancelForm(l, v.interactionId, v.csrf)}`,
   );

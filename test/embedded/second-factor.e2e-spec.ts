@@ -287,6 +287,25 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     expect(again.page.body).not.toContain('value="totp"');
     const viaBackup = await next.submit(again.page, '/second-factor/verify', { method: 'backup_code', code: codes[0] });
     expect(await amrOf(viaBackup, again.checks)).toEqual(['pwd', 'otp', 'mfa']);
+
+  });
+
+  it('an account that has a factor passes it: enrolling SMS (or an app) at its second-factor step is refused', async () => {
+    const user = await platform.admin.createUser({ login: 'vera', password: 'vera-password', phone: '+7 707 300 00 05' });
+    await enrolInCabinet(await signedInBrowser('vera', 'vera-password'));
+    const browser = new Browserless(platform.base);
+    const { page } = await password(browser, 'vera', 'vera-password');
+    expect(page.body).toContain('Confirm it is you');
+    const csrf = parseForms(page.body)[0].fields.csrf;
+    const send = await browser.request(`${page.url}/enrol-sms/send`, { form: { csrf } });
+    expect(send.status).toBe(400);
+    expect(await readOutbox(platform.base, '+77073000005')).toHaveLength(0);
+    const confirm = await browser.request(`${page.url}/enrol-sms`, { form: { csrf, code: '123456' } });
+    expect(confirm.status).toBe(400);
+    const app = await browser.request(`${page.url}/enrol`, { form: { csrf, code: '123456' } });
+    expect(app.status).toBe(400);
+    expect(await smsOn(user.id)).toBe(false);
+    expect(browser.jar.has('idp_session')).toBe(false);
   });
 
   it('the SMS enrolment code keeps the code rules on the clock: a new one after 120 s, dead at 330 s, five wrong tries', async () => {

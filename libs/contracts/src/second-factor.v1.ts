@@ -93,8 +93,8 @@ export type SecondFactorSmsSendError = 'not_enrolled' | 'resend_too_soon' | 'too
 
 /**
  * Turning the SMS factor on by proving the verified phone (enrolment during a sign-in): a code
- * (purpose 2fa) to the phone, then its confirmation. no_verified_phone: the account has none;
- * already_on: the SMS factor is on already.
+ * (purpose 2fa) to the phone, then its confirmation; only for an account with no factor on.
+ * no_verified_phone: the account has none; already_on: a factor is on already (it must be passed).
  */
 export type SmsEnrolSendError = 'no_verified_phone' | 'already_on' | 'resend_too_soon' | 'too_many_requests';
 export interface SmsEnrolConfirmRequest extends SecondFactorSubject {

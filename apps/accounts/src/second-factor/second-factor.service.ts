@@ -197,11 +197,12 @@ export class SecondFactorService {
     return ok({ challengeId: sent.value.challengeId, phoneMasked: status.phoneMasked!, resendIn: sent.value.resendIn });
   }
 
-  /** A code to the verified phone that, confirmed, turns the SMS factor on (enrolment in a sign-in). */
+  /** A code to the verified phone that, confirmed, turns the SMS factor on: the enrolment in a sign-in of an account with no factor yet. */
   async smsEnrolSend(req: SecondFactorSmsSendRequest): Promise<BusReply<SecondFactorSmsSent, SmsEnrolSendError, { retryAfter: number }>> {
     const status = await this.status(String(req.sub ?? ''));
     if (!status?.smsAvailable) return fail('no_verified_phone', 'the account has no verified phone', { retryAfter: 0 });
-    if (status.sms) return fail('already_on', 'the SMS factor is already on', { retryAfter: 0 });
+    // Only an account with no factor enrols this way: one that has a factor must pass it, not add another.
+    if (status.enrolled) return fail('already_on', 'a second factor is already on', { retryAfter: 0 });
     const [user] = await this.db.query(`SELECT phone FROM accounts.users WHERE id = $1`, [req.sub]);
     const sent = await this.otp.send({ channel: 'sms', destination: user.phone, purpose: '2fa', ip: req.ip, locale: req.locale });
     if (!sent.ok) {
@@ -212,8 +213,8 @@ export class SecondFactorService {
   }
 
   /**
-   * The code sent by smsEnrolSend proves the phone: the SMS factor goes on, and an account that had
-   * no factor gets its backup codes (shown once). Wrong codes count toward the account's wait.
+   * The code sent by smsEnrolSend proves the phone: the SMS factor goes on and the account gets its
+   * backup codes (shown once). Wrong codes count toward the account's wait.
    */
   async smsEnrolConfirm(req: SmsEnrolConfirmRequest): Promise<BusReply<TotpConfirmed, SecondFactorVerifyError, SecondFactorVerifyDetails>> {
     const sub = String(req.sub ?? '');
@@ -222,7 +223,7 @@ export class SecondFactorService {
     if (blocked) return blocked;
     if (await this.locked(sub)) return fail('locked', 'the account is locked');
     const before = await this.status(sub);
-    if (!before?.smsAvailable || before.sms) return fail('not_enrolled', 'no SMS enrolment can be confirmed');
+    if (!before?.smsAvailable || before.enrolled) return fail('not_enrolled', 'no SMS enrolment can be confirmed');
     const checked = await this.otp.verify({ challengeId: String(req.challengeId ?? ''), code: String(req.code ?? '') });
     if (!checked.ok) {
       if (checked.code === 'wrong_code') return this.failed(sub);
@@ -233,9 +234,9 @@ export class SecondFactorService {
     const codes = await this.db.transaction(async (tx) => {
       await this.upsert(tx, sub, { sms_enabled: true });
       await tx.query(`UPDATE accounts.second_factors SET failures = 0 WHERE user_id = $1`, [sub]);
-      return before.enrolled ? [] : this.replaceBackupCodes(tx, sub);
+      return this.replaceBackupCodes(tx, sub);
     });
-    if (!before.enrolled) this.events.publish('user.2fa_enabled', { sub, method: 'sms' });
+    this.events.publish('user.2fa_enabled', { sub, method: 'sms' });
     return ok({ backupCodes: codes });
   }
 

@@ -100,6 +100,7 @@ export class SecondFactorController {
     const interaction = await this.load(id, req, reply, form);
     if (!interaction) return;
     const base = await this.flow.pageBase(interaction, req);
+    if (await this.alreadyEnrolled(interaction)) return this.page(interaction, req, reply, { error: t(base.locale, 'twofa.notEnrolled') }, 400);
     const confirmed = await this.bus.request(SecondFactorSubjects.totpConfirm, { sub: interaction.userId!, code: str(form.code) });
     if (!confirmed.ok) {
       await this.interactions.recordError(interaction, `second_factor_${confirmed.code}`);
@@ -166,6 +167,11 @@ export class SecondFactorController {
   private async smsNotOffered(interaction: InteractionEntity, req: FastifyRequest, reply: FastifyReply) {
     const l = (await this.flow.pageBase(interaction, req)).locale;
     return this.page(interaction, req, reply, { error: t(l, 'twofa.notEnrolled') }, 400);
+  }
+
+  /** Enrolment is for an account with no factor: one that has a factor passes it (a finished enrolment continues instead). */
+  private async alreadyEnrolled(interaction: InteractionEntity): Promise<boolean> {
+    return !!(await this.gate.status(interaction.userId!))?.enrolled;
   }
 
   private smsEnrolOption(interaction: InteractionEntity, factors: SecondFactorStatus): SmsEnrolOption {

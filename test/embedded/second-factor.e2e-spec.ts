@@ -8,7 +8,7 @@ import { Browserless, PageResponse, parseForms } from '@idp/testing';
 import { Clock } from '../../apps/accounts/src/clock/clock';
 import { totpCode } from '../../apps/accounts/src/second-factor/totp';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
-import { newCode } from './otp';
+import { newCode, readOutbox } from './otp';
 
 const REDIRECT = 'https://rp.example/cb';
 
@@ -233,6 +233,168 @@ describe('second factor: enrolment, sign-in with TOTP, SMS and backup codes, tru
     const stepUp = await weak.follow(start(strict).url);
     expect(stepUp.url).toMatch(/\/interaction\/[^/]+$/);
     expect(stepUp.body).toContain('/login"');
+  });
+
+  const smsOn = async (sub: string) => {
+    const [row] = await accountsDb.query(`SELECT sms_enabled FROM accounts.second_factors WHERE user_id = $1`, [sub]);
+    return !!row?.sms_enabled;
+  };
+
+  it('enrols SMS codes to the verified phone in the flow: a code, its confirmation, backup codes once', async () => {
+    const user = await platform.admin.createUser({ login: 'saule', password: 'saule-password', phone: '+7 707 300 00 02' });
+    const browser = new Browserless(platform.base);
+    const { page, checks } = await password(browser, 'saule', 'saule-password', strict);
+    expect(page.body).toContain('Set up two-step sign-in');
+    expect(page.body).toContain('Codes will come by SMS to your verified phone +7707***0002.');
+    // A form without the page's CSRF token changes nothing and sends nothing.
+    const forged = await browser.request(`${page.url}/enrol-sms/send`, { form: { csrf: 'forged' } });
+    expect(forged.status).toBe(403);
+    expect(await readOutbox(platform.base, '+77073000002')).toHaveLength(0);
+
+    const sent = await browser.submit(page, '/enrol-sms/send', {});
+    expect(sent.status).toBe(200);
+    expect(sent.body).toContain('We sent a code by SMS to +7707***0002. Type it to turn SMS codes on.');
+    const code = await newCode(platform.base, '+77073000002');
+    const [message] = await readOutbox(platform.base, '+77073000002');
+    expect(message.channel).toBe('sms');
+    // The usual code rules: no new code before 120 seconds.
+    const tooSoon = await browser.submit(sent, '/enrol-sms/send', {});
+    expect(tooSoon.status).toBe(429);
+    expect(Number(tooSoon.headers.get('retry-after'))).toBeGreaterThan(100);
+    expect(tooSoon.body).toContain('A new code cannot be sent yet.');
+
+    const wrong = await browser.submit(sent, '/second-factor/enrol-sms', { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toContain('The code is wrong. Attempts left: 4.');
+    expect(await smsOn(user.id)).toBe(false);
+
+    const enrolled = await browser.submit(wrong, '/second-factor/enrol-sms', { code });
+    expect(enrolled.status).toBe(200);
+    expect(enrolled.body).toContain('Two-step sign-in is on.');
+    const codes = /<pre id="backup-codes">([^<]*)<\/pre>/.exec(enrolled.body)![1].split('\n');
+    expect(codes).toHaveLength(10);
+    expect(await smsOn(user.id)).toBe(true);
+    expect(events.find((e) => e.type === 'user.2fa_enabled' && (e.data as { sub: string }).sub === user.id)?.data).toMatchObject({ method: 'sms' });
+    // The codes are shown once: a reload of the step shows none.
+    expect((await browser.follow(page.url)).body).not.toContain('id="backup-codes"');
+    const out = await browser.submit(enrolled, '/second-factor/continue', {});
+    expect(await amrOf(out, checks, strict)).toEqual(['pwd', 'sms', 'mfa']);
+
+    // From now on the account's second factor is an SMS code; a backup code works too.
+    const next = new Browserless(platform.base);
+    const again = await password(next, 'saule', 'saule-password');
+    expect(again.page.body).toContain('Send a code by SMS to +7707***0002');
+    expect(again.page.body).not.toContain('value="totp"');
+    const viaBackup = await next.submit(again.page, '/second-factor/verify', { method: 'backup_code', code: codes[0] });
+    expect(await amrOf(viaBackup, again.checks)).toEqual(['pwd', 'otp', 'mfa']);
+
+  });
+
+  it('an account that has a factor passes it: enrolling SMS (or an app) at its second-factor step is refused', async () => {
+    const user = await platform.admin.createUser({ login: 'vera', password: 'vera-password', phone: '+7 707 300 00 05' });
+    await enrolInCabinet(await signedInBrowser('vera', 'vera-password'));
+    const browser = new Browserless(platform.base);
+    const { page } = await password(browser, 'vera', 'vera-password');
+    expect(page.body).toContain('Confirm it is you');
+    const csrf = parseForms(page.body)[0].fields.csrf;
+    const send = await browser.request(`${page.url}/enrol-sms/send`, { form: { csrf } });
+    expect(send.status).toBe(400);
+    expect(await readOutbox(platform.base, '+77073000005')).toHaveLength(0);
+    const confirm = await browser.request(`${page.url}/enrol-sms`, { form: { csrf, code: '123456' } });
+    expect(confirm.status).toBe(400);
+    const app = await browser.request(`${page.url}/enrol`, { form: { csrf, code: '123456' } });
+    expect(app.status).toBe(400);
+    expect(await smsOn(user.id)).toBe(false);
+    expect(browser.jar.has('idp_session')).toBe(false);
+  });
+
+  it('the SMS enrolment code keeps the code rules on the clock: a new one after 120 s, dead at 330 s, five wrong tries', async () => {
+    const user = await platform.admin.createUser({ login: 'yerlan', password: 'yerlan-password', phone: '+7 707 300 00 04' });
+    const browser = new Browserless(platform.base);
+    const { page, checks } = await password(browser, 'yerlan', 'yerlan-password', strict);
+    const sent = await browser.submit(page, '/enrol-sms/send', {});
+    const first = await newCode(platform.base, '+77073000004');
+    const tooSoon = await browser.submit(sent, '/enrol-sms/send', {});
+    expect(tooSoon.status).toBe(429);
+    expect(tooSoon.headers.get('retry-after')).toBe('120');
+    offset += 119_000;
+    const stillTooSoon = await browser.submit(sent, '/enrol-sms/send', {});
+    expect(stillTooSoon.status).toBe(429);
+    expect(stillTooSoon.headers.get('retry-after')).toBe('1');
+    offset += 1_000;
+    const resent = await browser.submit(sent, '/enrol-sms/send', {});
+    expect(resent.status).toBe(200);
+    const second = await newCode(platform.base, '+77073000004', [first]);
+
+    // 330 s after it was sent the code is gone, and the expired try does not count as a wrong one.
+    offset += 330_000;
+    const expired = await browser.submit(resent, '/second-factor/enrol-sms', { code: second });
+    expect(expired.status).toBe(400);
+    expect(expired.body).toContain('The code has expired. Ask for a new one.');
+    expect(await smsOn(user.id)).toBe(false);
+
+    const third = await browser.submit(expired, '/enrol-sms/send', {});
+    expect(third.status).toBe(200);
+    const code = await newCode(platform.base, '+77073000004', [first, second]);
+    let answer = third;
+    for (const left of [4, 3, 2, 1]) {
+      answer = await browser.submit(answer, '/second-factor/enrol-sms', { code: code === '000000' ? '111111' : '000000' });
+      expect(answer.body).toContain(`The code is wrong. Attempts left: ${left}.`);
+    }
+    // The fifth wrong try kills the code: even the right one is refused until a new code is sent.
+    answer = await browser.submit(answer, '/second-factor/enrol-sms', { code: code === '000000' ? '111111' : '000000' });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain('The code has expired. Ask for a new one.');
+    const usedUp = await browser.submit(answer, '/second-factor/enrol-sms', { code });
+    expect(usedUp.status).toBe(400);
+    expect(usedUp.body).toContain('The code has expired. Ask for a new one.');
+    expect(await smsOn(user.id)).toBe(false);
+
+    // The account counted four wrong codes in a row: one more, whatever the code, and it waits 300 s.
+    offset += 120_000;
+    const fresh = await browser.submit(usedUp, '/enrol-sms/send', {});
+    expect(fresh.status).toBe(200);
+    const last = await newCode(platform.base, '+77073000004', [first, second, code]);
+    const blocked = await browser.submit(fresh, '/second-factor/enrol-sms', { code: last === '000000' ? '111111' : '000000' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBe('300');
+    expect(blocked.body).toContain('Too many wrong codes. Try again in 300 seconds.');
+    expect((await browser.submit(blocked, '/second-factor/enrol-sms', { code: last })).status).toBe(429);
+    offset += 300_000;
+    const enrolled = await browser.submit(blocked, '/second-factor/enrol-sms', { code: last });
+    expect(enrolled.body).toContain('id="backup-codes"');
+    const out = await browser.submit(enrolled, '/second-factor/continue', {});
+    expect(await amrOf(out, checks, strict)).toEqual(['pwd', 'sms', 'mfa']);
+  });
+
+  it('without a verified phone the SMS choice explains itself, and asking for it anyway changes nothing', async () => {
+    const user = await platform.admin.createUser({ login: 'talgat', password: 'talgat-password' });
+    const browser = new Browserless(platform.base);
+    const { page } = await password(browser, 'talgat', 'talgat-password', strict);
+    expect(page.body).toContain('SMS codes need a verified phone, and this account has none.');
+    expect(page.body).not.toContain('/enrol-sms/send"');
+    const csrf = parseForms(page.body)[0].fields.csrf;
+    const refused = await browser.request(`${page.url}/enrol-sms/send`, { form: { csrf } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('SMS codes need a verified phone');
+    const confirm = await browser.request(`${page.url}/enrol-sms`, { form: { csrf, code: '123456' } });
+    expect(confirm.status).toBe(400);
+    expect(confirm.body).toContain('The code has expired. Ask for a new one.');
+    expect(await smsOn(user.id)).toBe(false);
+    expect(browser.jar.has('idp_session')).toBe(false);
+
+    // Signed in with a code to the phone, the same phone cannot be the second factor of that sign-in.
+    await platform.admin.createUser({ login: 'ulan', password: 'ulan-password', phone: '+7 707 300 00 03' });
+    const phoneClient = await platform.admin.createClient({ client_name: 'Phone bank', redirect_uris: [REDIRECT], scope: 'openid', first_party: true, require_2fa: true, allowed_login_methods: ['phone_otp'] });
+    const byPhone = new Browserless(platform.base);
+    const login = await byPhone.follow(`/connect/authorize?${new URLSearchParams({ client_id: phoneClient.client_id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 'state-12345', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`);
+    const codePage = await byPhone.submit(login, '/otp/phone', { phone: '+77073000003' });
+    const enrolPage = await byPhone.submit(codePage, '/otp/verify', { code: await newCode(platform.base, '+77073000003') });
+    expect(enrolPage.body).toContain('Set up two-step sign-in');
+    expect(enrolPage.body).toContain('the same phone cannot be your second factor in this sign-in');
+    const sms = await byPhone.request(`${enrolPage.url}/enrol-sms/send`, { form: { csrf: parseForms(enrolPage.body)[0].fields.csrf } });
+    expect(sms.status).toBe(400);
+    expect(await readOutbox(platform.base, '+77073000003')).toHaveLength(1);
   });
 
   it('an account locked while it stands at the second factor is not let in', async () => {

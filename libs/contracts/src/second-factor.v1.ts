@@ -7,6 +7,8 @@ export const SecondFactorSubjects = {
   verify: 'accounts.v1.second_factor.verify',
   smsSend: 'accounts.v1.second_factor.sms_send',
   smsSet: 'accounts.v1.second_factor.sms_set',
+  smsEnrolSend: 'accounts.v1.second_factor.sms_enrol_send',
+  smsEnrolConfirm: 'accounts.v1.second_factor.sms_enrol_confirm',
   backupRegenerate: 'accounts.v1.second_factor.backup_regenerate',
   disable: 'accounts.v1.second_factor.disable',
   requireSet: 'accounts.v1.second_factor.require_set',
@@ -88,6 +90,17 @@ export interface SecondFactorSmsSent {
   resendIn: number;
 }
 export type SecondFactorSmsSendError = 'not_enrolled' | 'resend_too_soon' | 'too_many_requests';
+
+/**
+ * Turning the SMS factor on by proving the verified phone (enrolment during a sign-in): a code
+ * (purpose 2fa) to the phone, then its confirmation; only for an account with no factor on.
+ * no_verified_phone: the account has none; already_on: a factor is on already (it must be passed).
+ */
+export type SmsEnrolSendError = 'no_verified_phone' | 'already_on' | 'resend_too_soon' | 'too_many_requests';
+export interface SmsEnrolConfirmRequest extends SecondFactorSubject {
+  challengeId: string;
+  code: string;
+}
 
 export interface SmsSetRequest extends SecondFactorSubject {
   enabled: boolean;

@@ -63,6 +63,8 @@ import {
   SecondFactorVerifyDetails,
   SecondFactorVerifyError,
   SecondFactorVerifyRequest,
+  SmsEnrolConfirmRequest,
+  SmsEnrolSendError,
   SmsSetError,
   SmsSetRequest,
   TotpBeginRequest,
@@ -113,6 +115,8 @@ export interface Contracts {
   [SecondFactorSubjects.verify]: Contract<SecondFactorVerifyRequest, SecondFactorVerified, SecondFactorVerifyError, SecondFactorVerifyDetails>;
   [SecondFactorSubjects.smsSend]: Contract<SecondFactorSmsSendRequest, SecondFactorSmsSent, SecondFactorSmsSendError, { retryAfter: number }>;
   [SecondFactorSubjects.smsSet]: Contract<SmsSetRequest, SecondFactorStatus & { backupCodes: string[] }, SmsSetError>;
+  [SecondFactorSubjects.smsEnrolSend]: Contract<SecondFactorSmsSendRequest, SecondFactorSmsSent, SmsEnrolSendError, { retryAfter: number }>;
+  [SecondFactorSubjects.smsEnrolConfirm]: Contract<SmsEnrolConfirmRequest, TotpConfirmed, SecondFactorVerifyError, SecondFactorVerifyDetails>;
   [SecondFactorSubjects.backupRegenerate]: Contract<DisableRequest, BackupCodes, BackupRegenerateError, SecondFactorVerifyDetails>;
   [SecondFactorSubjects.disable]: Contract<DisableRequest, SecondFactorStatus, DisableError, SecondFactorVerifyDetails>;
   [SecondFactorSubjects.requireSet]: Contract<RequireSetRequest, SecondFactorStatus, 'not_found'>;

@@ -147,6 +147,26 @@ describe('OtpService', () => {
     expect((await send('+77071234599', '10.9.9.10')).ok).toBe(true);
   });
 
+  it('caps codes per IP address per hour and per day, each until its oldest code leaves the window', async () => {
+    const ip = '10.7.7.7';
+    for (let i = 0; i < 5; i++) {
+      expect((await send(`+7707123460${i}`, ip)).ok).toBe(true);
+      clock.advance(10);
+    }
+    // Five in the hour (the first 50 s ago): the hour is full until that first one is an hour old.
+    expect(await send('+77071234605', ip)).toEqual({ ok: false, code: 'too_many_requests', message: 'too many codes from this address this hour', details: { retryAfter: 3550 } });
+    clock.advance(3549);
+    expect(await send('+77071234605', ip)).toMatchObject({ ok: false, code: 'too_many_requests', details: { retryAfter: 1 } });
+    clock.advance(1);
+    expect((await send('+77071234605', ip)).ok).toBe(true);
+    // Six today: the day is full until the first of them is a day old (the hour would free sooner).
+    clock.advance(10);
+    expect(await send('+77071234606', ip)).toEqual({ ok: false, code: 'too_many_requests', message: 'too many codes from this address today', details: { retryAfter: 86400 - 3610 } });
+    clock.advance(86400 - 3610);
+    expect((await send('+77071234606', ip)).ok).toBe(true);
+    expect(sent).toHaveLength(7);
+  });
+
   it('refuses what is not a phone number or an e-mail address, and normalises e-mail', async () => {
     expect(await send('12345')).toMatchObject({ ok: false, code: 'invalid_destination' });
     expect(await send('not-mail', '10.0.0.1', 'email')).toMatchObject({ ok: false, code: 'invalid_destination' });

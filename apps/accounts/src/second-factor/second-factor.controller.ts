@@ -10,6 +10,7 @@ import {
   SecondFactorSubject,
   SecondFactorSubjects,
   SecondFactorVerifyRequest,
+  SmsEnrolConfirmRequest,
   SmsSetRequest,
   TotpBeginRequest,
   TotpConfirmRequest,
@@ -50,6 +51,16 @@ export class SecondFactorController {
   @MessagePattern(SecondFactorSubjects.smsSend)
   smsSend(@Payload() req: SecondFactorSmsSendRequest) {
     return this.factors.smsSend(req ?? ({} as SecondFactorSmsSendRequest));
+  }
+
+  @MessagePattern(SecondFactorSubjects.smsEnrolSend)
+  smsEnrolSend(@Payload() req: SecondFactorSmsSendRequest) {
+    return this.factors.smsEnrolSend(req ?? ({} as SecondFactorSmsSendRequest));
+  }
+
+  @MessagePattern(SecondFactorSubjects.smsEnrolConfirm)
+  smsEnrolConfirm(@Payload() req: SmsEnrolConfirmRequest) {
+    return this.factors.smsEnrolConfirm(req ?? ({} as SmsEnrolConfirmRequest));
   }
 
   @MessagePattern(SecondFactorSubjects.smsSet)

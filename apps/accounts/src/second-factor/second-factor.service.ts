@@ -21,6 +21,8 @@ import {
   SecondFactorVerifyDetails,
   SecondFactorVerifyError,
   SecondFactorVerifyRequest,
+  SmsEnrolConfirmRequest,
+  SmsEnrolSendError,
   SmsSetError,
   TotpConfirmed,
   TotpEnrolment,
@@ -193,6 +195,49 @@ export class SecondFactorService {
       return fail(code, sent.message, { retryAfter: sent.details?.retryAfter ?? 0 });
     }
     return ok({ challengeId: sent.value.challengeId, phoneMasked: status.phoneMasked!, resendIn: sent.value.resendIn });
+  }
+
+  /** A code to the verified phone that, confirmed, turns the SMS factor on: the enrolment in a sign-in of an account with no factor yet. */
+  async smsEnrolSend(req: SecondFactorSmsSendRequest): Promise<BusReply<SecondFactorSmsSent, SmsEnrolSendError, { retryAfter: number }>> {
+    const status = await this.status(String(req.sub ?? ''));
+    if (!status?.smsAvailable) return fail('no_verified_phone', 'the account has no verified phone', { retryAfter: 0 });
+    // Only an account with no factor enrols this way: one that has a factor must pass it, not add another.
+    if (status.enrolled) return fail('already_on', 'a second factor is already on', { retryAfter: 0 });
+    const [user] = await this.db.query(`SELECT phone FROM accounts.users WHERE id = $1`, [req.sub]);
+    const sent = await this.otp.send({ channel: 'sms', destination: user.phone, purpose: '2fa', ip: req.ip, locale: req.locale });
+    if (!sent.ok) {
+      const code = sent.code === 'invalid_destination' ? 'no_verified_phone' : sent.code;
+      return fail(code, sent.message, { retryAfter: sent.details?.retryAfter ?? 0 });
+    }
+    return ok({ challengeId: sent.value.challengeId, phoneMasked: status.phoneMasked!, resendIn: sent.value.resendIn });
+  }
+
+  /**
+   * The code sent by smsEnrolSend proves the phone: the SMS factor goes on and the account gets its
+   * backup codes (shown once). Wrong codes count toward the account's wait.
+   */
+  async smsEnrolConfirm(req: SmsEnrolConfirmRequest): Promise<BusReply<TotpConfirmed, SecondFactorVerifyError, SecondFactorVerifyDetails>> {
+    const sub = String(req.sub ?? '');
+    if (!UUID.test(sub)) return fail('not_enrolled', 'no enrolment was begun');
+    const blocked = await this.blocked(sub);
+    if (blocked) return blocked;
+    if (await this.locked(sub)) return fail('locked', 'the account is locked');
+    const before = await this.status(sub);
+    if (!before?.smsAvailable || before.enrolled) return fail('not_enrolled', 'no SMS enrolment can be confirmed');
+    const checked = await this.otp.verify({ challengeId: String(req.challengeId ?? ''), code: String(req.code ?? '') });
+    if (!checked.ok) {
+      if (checked.code === 'wrong_code') return this.failed(sub);
+      if (checked.code === 'locked') return fail('locked', 'the account is locked');
+      return fail('expired', 'the code has expired or was used up; ask for a new one');
+    }
+    if (checked.value.purpose !== '2fa' || checked.value.sub !== sub) return this.failed(sub);
+    const codes = await this.db.transaction(async (tx) => {
+      await this.upsert(tx, sub, { sms_enabled: true });
+      await tx.query(`UPDATE accounts.second_factors SET failures = 0 WHERE user_id = $1`, [sub]);
+      return this.replaceBackupCodes(tx, sub);
+    });
+    this.events.publish('user.2fa_enabled', { sub, method: 'sms' });
+    return ok({ backupCodes: codes });
   }
 
   async smsSet(sub: string, enabled: boolean): Promise<BusReply<SecondFactorStatus & { backupCodes: string[] }, SmsSetError>> {

@@ -17,7 +17,7 @@ export type InteractionState = 'login' | 'otp' | 'profile' | 'password_change' |
 export interface SecondFactorStep {
   /** A new account gives its name after the second factor. */
   askProfile: boolean;
-  /** A TOTP enrolment confirmed in the flow: the backup codes were shown, continue with this amr. */
+  /** An enrolment (authenticator app or SMS) confirmed in the flow: the backup codes were shown, continue with this amr. */
   enrolledAmr?: string;
   /** The first factor was an SMS code: a second SMS to the same phone proves nothing more, so it is not offered. */
   firstFactorSms?: boolean;

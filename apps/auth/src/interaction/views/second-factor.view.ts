@@ -95,15 +95,47 @@ ${cancelForm(l, v.interactionId, v.csrf)}`,
   );
 }
 
-/** Enrolment inside the sign-in, when the account or the client needs a factor the account does not have yet. */
-export function renderSecondFactorEnrol(v: { locale: Locale; interactionId: string; csrf: string; qr: string; secret: string; error?: string }): string {
+/**
+ * The SMS choice of an enrolment: a code to the verified phone, then the form for it; or why it
+ * is not offered (no verified phone; or the first factor was a code to that very phone).
+ */
+export type SmsEnrolOption = { phone: string; sent: boolean } | 'no_phone' | 'after_sms';
+
+function smsEnrolBlock(l: Locale, base: string, csrf: string, sms: SmsEnrolOption): string {
+  const title = `<h2>${esc(t(l, 'twofa.enrolSmsTitle'))}</h2>`;
+  if (sms === 'no_phone') return `${title}\n<p class="muted" id="sms-enrol-unavailable">${esc(t(l, 'twofa.enrolSmsNoPhone'))}</p>`;
+  if (sms === 'after_sms') return `${title}\n<p class="muted" id="sms-enrol-unavailable">${esc(t(l, 'twofa.enrolSmsAfterSms'))}</p>`;
+  const send = (label: string, cls: string) => `<form method="post" action="${base}/enrol-sms/send">
+${csrfField(csrf)}
+<button type="submit"${cls ? ` class="${cls}"` : ''} id="sms-enrol-send">${esc(label)}</button>
+</form>`;
+  if (!sms.sent) return `${title}\n<p class="muted">${esc(t(l, 'twofa.enrolSmsLead', { phone: sms.phone }))}</p>\n${send(t(l, 'twofa.enrolSmsSend', { phone: sms.phone }), 'secondary')}`;
+  return `${title}
+<form method="post" action="${base}/enrol-sms" id="sms-enrol-confirm">
+${csrfField(csrf)}
+${codeInput(l, 'sms-code', t(l, 'twofa.smsCode'))}
+<button type="submit">${esc(t(l, 'twofa.submit'))}</button>
+</form>
+${send(t(l, 'otp.resend'), 'secondary')}`;
+}
+
+/**
+ * Enrolment inside the sign-in, when the account or the client needs a factor the account does
+ * not have yet: an authenticator app, or SMS codes to the verified phone.
+ */
+export function renderSecondFactorEnrol(v: { locale: Locale; interactionId: string; csrf: string; qr: string; secret: string; sms: SmsEnrolOption; error?: string; notice?: string }): string {
   const l = v.locale;
+  const base = `/interaction/${esc(v.interactionId)}/second-factor`;
   return layout(
     l,
     t(l, 'twofa.enrolTitle'),
     `<h1>${esc(t(l, 'twofa.enrolTitle'))}</h1>
+${v.notice ? `<p class="notice" role="status" id="twofa-notice">${esc(v.notice)}</p>` : ''}
+${v.error ? `<p class="error" role="alert" id="twofa-error">${esc(v.error)}</p>` : ''}
 <p class="sub">${esc(t(l, 'twofa.enrolLead'))}</p>
-${totpEnrolBlock(l, { qr: v.qr, secret: v.secret, action: `/interaction/${v.interactionId}/second-factor/enrol`, csrf: v.csrf, error: v.error })}
+<h2>${esc(t(l, 'twofa.enrolAppTitle'))}</h2>
+${totpEnrolBlock(l, { qr: v.qr, secret: v.secret, action: `${base}/enrol`, csrf: v.csrf })}
+${smsEnrolBlock(l, base, v.csrf, v.sms)}
 ${cancelForm(l, v.interactionId, v.csrf)}`,
   );
 }

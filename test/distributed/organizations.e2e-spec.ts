@@ -1,5 +1,5 @@
 import { Browser } from 'playwright-core';
-import { Issuer, generators } from 'openid-client';
+import { BaseClient, Issuer, generators } from 'openid-client';
 import { startTxtServer } from '../support/dns-txt-server';
 import { UpstreamIdp, startUpstreamIdp } from '../support/upstream-idp';
 import { launchChromium } from './browser';
@@ -13,6 +13,7 @@ describe('distributed mode: a work e-mail routes to the company IdP in Chromium,
   let upstream: UpstreamIdp;
   let browser: Browser;
   let rp: Awaited<ReturnType<typeof startRelyingParty>>;
+  let portal: BaseClient;
 
   beforeAll(async () => {
     await Topology.resetDatabase();
@@ -65,6 +66,28 @@ describe('distributed mode: a work e-mail routes to the company IdP in Chromium,
     expect(info).toMatchObject({ email: 'aliya@acme.kz', email_verified: true, org_id: org.id, org_roles: ['member'] });
     const members = (await admin.call('GET', `/admin/organizations/${org.id}`)).json.members;
     expect(members).toEqual([expect.objectContaining({ sub: info.sub, role: 'member' })]);
+    for (const name of ['auth-a', 'auth-b', 'accounts']) expect(topology.log(name)).not.toContain(upstream.clientSecret);
+    portal = client;
+  });
+
+  it('routes a work address typed into the ordinary login form to the company IdP and back, signed in', async () => {
+    const checks = { state: generators.state(), nonce: generators.nonce(), code_verifier: generators.codeVerifier() };
+    const url = portal.authorizationUrl({ scope: 'openid profile email organization', state: checks.state, nonce: checks.nonce, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256', ui_locales: 'en' });
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const visited: string[] = [];
+    page.on('request', (r) => r.isNavigationRequest() && visited.push(r.url()));
+    await page.goto(url);
+    await page.fill('#username', 'someone@acme.kz');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((u) => u.toString().startsWith(rp.redirectUri), { timeout: 20000 });
+    const tokens = await portal.callback(rp.redirectUri, portal.callbackParams(page.url()), checks);
+    await context.close();
+
+    expect(visited.some((u) => u.startsWith(upstream.issuer))).toBe(true);
+    expect(tokens.claims()).toMatchObject({ idp: upstream.issuer });
+    expect(tokens.claims().amr).toContain('fed');
+    expect(await portal.userinfo(tokens.access_token!)).toMatchObject({ email: 'someone@acme.kz', email_verified: true });
     for (const name of ['auth-a', 'auth-b', 'accounts']) expect(topology.log(name)).not.toContain(upstream.clientSecret);
   });
 });

@@ -144,6 +144,62 @@ describe('organisations, verified domains and company sign-in through an upstrea
     expect((await users('aliya@')).length).toBe(1);
   });
 
+  it('routes a work address typed into the ordinary password or e-mail code form to the company IdP, when the client allows federated', async () => {
+    const both = await platform.admin.createClient({
+      client_name: 'Both', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], scope: 'openid profile email organization',
+      first_party: true, allowed_login_methods: ['password', 'email_otp', 'federated'],
+    });
+    const rp = new (await Issuer.discover(platform.base)).Client({ client_id: both.client_id, client_secret: both.client_secret, redirect_uris: [REDIRECT] });
+    const start = async (via: BaseClient) => {
+      const checks = { state: generators.state(), nonce: generators.nonce(), code_verifier: generators.codeVerifier() };
+      const browser = new Browserless(platform.base);
+      const login = await browser.follow(via.authorizationUrl({ scope: 'openid email organization', state: checks.state, nonce: checks.nonce, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256' }));
+      return { browser, login, checks };
+    };
+    const finish = async (via: BaseClient, browser: Browserless, first: PageResponse, checks: Record<string, string>) => {
+      let page = first;
+      for (let hops = 0; page.location && !page.location.startsWith(REDIRECT) && hops < 20; hops++) page = await browser.request(page.location);
+      return via.callback(REDIRECT, via.callbackParams(page.location!), checks);
+    };
+
+    // The password form: no password is asked for, the browser goes to the upstream with the address as login_hint.
+    const viaPassword = await start(rp);
+    expect(viaPassword.login.body).not.toMatch(/id="password"[^>]*required/);
+    const diverted = await viaPassword.browser.submit(viaPassword.login, '/login', { username: ' aliya@acme.kz', password: '' });
+    expect(diverted.status).toBe(303);
+    const upstreamUrl = new URL(diverted.location!);
+    expect(upstreamUrl.origin).toBe(upstream.issuer);
+    expect(upstreamUrl.searchParams.get('login_hint')).toBe('aliya@acme.kz');
+    expect(upstreamUrl.searchParams.get('code_challenge_method')).toBe('S256');
+    const tokens = await finish(rp, viaPassword.browser, diverted, viaPassword.checks);
+    expect(tokens.claims()).toMatchObject({ amr: ['fed'], idp: upstream.issuer });
+    expect(await rp.userinfo(tokens.access_token!)).toMatchObject({ email: 'aliya@acme.kz', org_id: org.id });
+
+    // The e-mail code form: no code is sent, the browser goes to the upstream.
+    const viaCode = await start(rp);
+    const outboxBefore = (await platform.admin.call('GET', '/dev/outbox?to=aliya@acme.kz')).json?.length ?? 0;
+    const codeDiverted = await viaCode.browser.submit(viaCode.login, '/otp/email', { email: 'aliya@acme.kz' });
+    expect(new URL(codeDiverted.location!).origin).toBe(upstream.issuer);
+    expect((await finish(rp, viaCode.browser, codeDiverted, viaCode.checks)).claims()).toMatchObject({ amr: ['fed'], idp: upstream.issuer });
+    expect((await platform.admin.call('GET', '/dev/outbox?to=aliya@acme.kz')).json?.length ?? 0).toBe(outboxBefore);
+
+    // An address on a domain that does not route is checked as usual, whether or not an account has it.
+    const other = await start(rp);
+    const wrong = await other.browser.submit(other.login, '/login', { username: 'nobody@elsewhere.kz', password: 'x' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.location).toBeUndefined();
+
+    // A client that does not allow federated sign-in never diverts: the password is checked.
+    const pwdOnly = await platform.admin.createClient({
+      client_name: 'Password only', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], scope: 'openid profile email organization', first_party: true, allowed_login_methods: ['password'],
+    });
+    const plainRp = new (await Issuer.discover(platform.base)).Client({ client_id: pwdOnly.client_id, client_secret: pwdOnly.client_secret, redirect_uris: [REDIRECT] });
+    const noRouting = await start(plainRp);
+    expect(noRouting.login.body).toMatch(/id="password"[^>]*required/);
+    const refused = await noRouting.browser.submit(noRouting.login, '/login', { username: 'aliya@acme.kz', password: 'x' });
+    expect(refused.status).toBe(401);
+  });
+
   it('links an existing account with the same address only after its owner signs in to it', async () => {
     const bolat = await platform.admin.createUser({ login: 'bolat', password: 'bolat-password-1', email: 'bolat@acme.kz' });
     const start = await companySignIn('bolat@acme.kz');

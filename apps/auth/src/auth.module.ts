@@ -120,6 +120,7 @@ import { TxtResolver } from './organizations/txt-resolver';
 import { UpstreamProvidersService } from './organizations/upstream-providers.service';
 import { OrganizationAccess } from './organizations/organization-access';
 import { FederatedSessions } from './organizations/federated-sessions';
+import { HomeRealm } from './organizations/home-realm';
 import { UpstreamLoggedOutController, UpstreamLogout } from './organizations/upstream-logout';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
@@ -241,6 +242,7 @@ export class AuthModule {
         UpstreamProvidersService,
         OrganizationAccess,
         FederatedSessions,
+        HomeRealm,
         UpstreamLogout,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],

@@ -12,17 +12,14 @@ import { Form, InteractionFlow, str } from '../interaction/interaction-flow.serv
 import { loginMethods } from '../interaction/login-methods';
 import { renderErrorPage } from '../interaction/views/error.view';
 import { renderLogin } from '../interaction/views/login.view';
-import { randomToken, sha256 } from '../oidc/crypto';
+import { sha256 } from '../oidc/crypto';
 import { renderFederatedForm, renderLinkPage } from './federated.view';
 import { UpstreamProfile, UpstreamRefused, UpstreamUntrusted, redeemCode } from './upstream-client';
 import { UpstreamProvidersService } from './upstream-providers.service';
 import { PasswordThrottleService } from '../rate-limit/password-throttle.service';
 import { FederatedSessions } from './federated-sessions';
+import { BROWSER_COOKIE, CALLBACK_PATH, HomeRealm, TRIP_SECONDS } from './home-realm';
 
-const BROWSER_COOKIE = 'idp_federated';
-const CALLBACK_PATH = '/interaction/federated/callback';
-/** How long a trip to the upstream may take. */
-const TRIP_SECONDS = 600;
 type Row = Record<string, any>;
 const changed = (result: unknown): Row[] => (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : []) as Row[];
 
@@ -46,6 +43,7 @@ export class FederatedLoginController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly throttle: PasswordThrottleService,
     private readonly federatedSessions: FederatedSessions,
+    private readonly homeRealm: HomeRealm,
   ) {}
 
   private get redirectUri() {
@@ -59,35 +57,12 @@ export class FederatedLoginController {
     if (!interaction || interaction.state !== 'login') return interaction && this.flow.redirect(reply, interaction);
     const base = await this.flow.pageBase(interaction, req);
     const email = str(form.email).trim();
-    const route = email ? await this.bus.request(S.route, { email }) : null;
-    const provider = route?.ok ? (await this.providers.forOrganization(route.value.organization_id))[0] : undefined;
-    if (!route?.ok || !provider || !base.client?.metadata.allowed_login_methods.includes('federated')) {
+    const provider = email ? await this.homeRealm.providerFor(base.client, email) : null;
+    if (!provider) {
       const federatedForm = renderFederatedForm(base.locale, id, base.csrf, email, t(base.locale, 'fed.noRoute'));
       return this.flow.html(reply, renderLogin({ ...base, methods: loginMethods(base.client), federatedForm }), 400);
     }
-    const state = randomToken();
-    const nonce = randomToken();
-    const verifier = randomToken();
-    const browser = randomToken();
-    await this.db.query(
-      `INSERT INTO auth.federated_logins (state_hash, interaction_id, provider_id, organization_id, nonce, code_verifier, browser_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [sha256(state), interaction.id, provider.id, provider.organizationId, nonce, verifier, sha256(browser)],
-    );
-    void reply.setCookie(BROWSER_COOKIE, browser, { path: CALLBACK_PATH, httpOnly: true, sameSite: 'lax', secure: this.config.issuer.startsWith('https://'), maxAge: TRIP_SECONDS });
-    const url = new URL(provider.authorizationEndpoint);
-    const params: Record<string, string> = {
-      response_type: 'code',
-      client_id: provider.clientId,
-      redirect_uri: this.redirectUri,
-      state,
-      code_challenge: sha256(verifier),
-      code_challenge_method: 'S256',
-      login_hint: email,
-    };
-    if (provider.scopes.length) params.scope = provider.scopes.join(' ');
-    if (provider.kind === 'oidc') params.nonce = nonce;
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    void reply.redirect(url.toString(), 303);
+    return this.homeRealm.send(reply, interaction, provider, email);
   }
 
   @Get('federated/callback')

@@ -1,10 +1,12 @@
 import { Browser } from 'playwright-core';
 import { BaseClient, Issuer, generators } from 'openid-client';
+import { StringCodec, connect } from 'nats';
+import { EVENT_STREAM, EVENT_SUBJECT_PREFIX } from '@idp/contracts';
 import { startTxtServer } from '../support/dns-txt-server';
 import { UpstreamIdp, startUpstreamIdp } from '../support/upstream-idp';
 import { launchChromium } from './browser';
 import { startRelyingParty } from './relying-party';
-import { Topology } from './topology';
+import { NATS_URL, Topology } from './topology';
 
 describe('distributed mode: a work e-mail routes to the company IdP in Chromium, and the account is created just in time', () => {
   const records: Record<string, string[]> = {};
@@ -14,6 +16,7 @@ describe('distributed mode: a work e-mail routes to the company IdP in Chromium,
   let browser: Browser;
   let rp: Awaited<ReturnType<typeof startRelyingParty>>;
   let portal: BaseClient;
+  let orgId: string;
 
   beforeAll(async () => {
     await Topology.resetDatabase();
@@ -68,6 +71,7 @@ describe('distributed mode: a work e-mail routes to the company IdP in Chromium,
     expect(members).toEqual([expect.objectContaining({ sub: info.sub, role: 'member' })]);
     for (const name of ['auth-a', 'auth-b', 'accounts']) expect(topology.log(name)).not.toContain(upstream.clientSecret);
     portal = client;
+    orgId = org.id;
   });
 
   it('routes a work address typed into the ordinary login form to the company IdP and back, signed in', async () => {
@@ -89,5 +93,28 @@ describe('distributed mode: a work e-mail routes to the company IdP in Chromium,
     expect(tokens.claims().amr).toContain('fed');
     expect(await portal.userinfo(tokens.access_token!)).toMatchObject({ email: 'someone@acme.kz', email_verified: true });
     for (const name of ['auth-a', 'auth-b', 'accounts']) expect(topology.log(name)).not.toContain(upstream.clientSecret);
+  });
+
+  it('publishes the organisation events on JetStream (stream IDP_EVENTS), from the accounts and the auth services', async () => {
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const jsm = await nc.jetstreamManager();
+      const codec = StringCodec();
+      const last = async (type: string) => {
+        for (let i = 0; i < 30; i++) {
+          const msg = await jsm.streams.getMessage(EVENT_STREAM, { last_by_subj: EVENT_SUBJECT_PREFIX + type }).catch(() => null);
+          const event = msg ? JSON.parse(codec.decode(msg.data)) : null;
+          if (event?.data.organization_id === orgId) return event;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`no ${type} event for ${orgId}`);
+      };
+      expect(await last('organization.created')).toMatchObject({ type: 'organization.created', data: { organization_id: orgId, name: 'Acme' } });
+      expect(await last('organization.domain_verified')).toMatchObject({ data: { organization_id: orgId, domain: 'acme.kz', method: 'dns' } });
+      expect(await last('organization.provider_changed')).toMatchObject({ data: { organization_id: orgId, change: 'added' } });
+      expect((await last('organization.member_added')).data).toMatchObject({ organization_id: orgId, role: 'member', via: 'federated' });
+    } finally {
+      await nc.close();
+    }
   });
 });

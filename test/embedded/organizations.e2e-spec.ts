@@ -1,6 +1,8 @@
 import { BaseClient, Issuer, generators } from 'openid-client';
 import { decodeJwt } from 'jose';
 import { Browserless, PageResponse } from '@idp/testing';
+import { EventPublisher, InProcessEventPublisher } from '@idp/bus';
+import { DomainEvent } from '@idp/contracts';
 import { TxtResolver } from '../../apps/auth/src/organizations/txt-resolver';
 import { totpCode } from '../../apps/accounts/src/second-factor/totp';
 import { UpstreamIdp, startUpstreamIdp } from '../support/upstream-idp';
@@ -17,6 +19,7 @@ describe('organisations, verified domains and company sign-in through an upstrea
   let badOrg: { id: string };
   const dns: Record<string, string[]> = {};
   const logged: string[] = [];
+  const events: DomainEvent[] = [];
   const writes = { out: process.stdout.write, err: process.stderr.write };
 
   beforeAll(async () => {
@@ -24,6 +27,7 @@ describe('organisations, verified domains and company sign-in through an upstrea
     process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => (logged.push(String(chunk)), (writes.out as any).call(process.stdout, chunk, ...rest))) as never;
     process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => (logged.push(String(chunk)), (writes.err as any).call(process.stderr, chunk, ...rest))) as never;
     platform = await startEmbeddedPlatform({ LOG_LEVEL: 'debug' });
+    (platform.app.get(EventPublisher) as InProcessEventPublisher).emitter.on('event', (e: DomainEvent) => events.push(e));
     jest.spyOn(platform.app.get(TxtResolver), 'resolve').mockImplementation(async (domain: string) => dns[domain] ?? []);
     upstream = await startUpstreamIdp(`${platform.base}/interaction/federated/callback`);
     const registered = await platform.admin.createClient({
@@ -339,6 +343,67 @@ describe('organisations, verified domains and company sign-in through an upstrea
     const tokens = await bank.callback(REDIRECT, bank.callbackParams(out.location!), checks);
     expect(tokens.claims().amr).toEqual(expect.arrayContaining(['fed', 'mfa']));
     expect(tokens.claims().idp).toBe(upstream.issuer);
+  });
+
+  it('updates an upstream provider with the checks of a new one, never showing the secret; removing it forgets its links and stops the routing', async () => {
+    const list = (await platform.admin.call('GET', `/admin/organizations/${org.id}`)).json.upstream_providers;
+    const provider = list[0];
+    const path = `/admin/organizations/${org.id}/upstream-providers/${provider.id}`;
+    const badScopes = await platform.admin.call('PATCH', path, { scopes: 'openid email' });
+    expect(badScopes.status).toBe(400);
+    expect(badScopes.json).toMatchObject({ error: 'invalid_request', fields: { scopes: 'must be an array of scope names' } });
+    const badKind = await platform.admin.call('PATCH', path, { kind: 'oauth2' });
+    expect(Object.keys(badKind.json.fields).sort()).toEqual(['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint']);
+    expect((await platform.admin.call('PATCH', path, { discovery_url: 'http://127.0.0.1:1/nothing' })).json.fields).toHaveProperty('discovery_url');
+    expect((await platform.admin.call('PATCH', path, { client_secret: '' })).json.fields).toHaveProperty('client_secret');
+    expect((await platform.admin.call('PATCH', `/admin/organizations/${org.id}/upstream-providers/00000000-0000-4000-8000-000000000000`, { name: 'x' })).status).toBe(404);
+    expect((await platform.admin.call('PATCH', `/admin/organizations/${badOrg.id}/upstream-providers/${provider.id}`, { name: 'x' })).status).toBe(404);
+
+    const renamed = await platform.admin.call('PATCH', path, { name: 'Acme Workforce', client_secret: upstream.clientSecret });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toMatchObject({ id: provider.id, name: 'Acme Workforce', issuer: upstream.issuer, client_id: upstream.clientId, scopes: ['openid', 'email', 'profile'] });
+    expect(JSON.stringify(renamed.json)).not.toContain(upstream.clientSecret);
+    // A wrong secret stored by an update is used: the upstream refuses our token request.
+    await platform.admin.call('PATCH', path, { client_secret: 'not-the-secret' });
+    expect((await companySignIn('aliya@acme.kz')).page.status).toBe(502);
+    await platform.admin.call('PATCH', path, { client_secret: upstream.clientSecret });
+    const aliya = (await companySignIn('aliya@acme.kz')).tokens!.claims().sub;
+
+    expect((await platform.admin.call('DELETE', path)).status).toBe(204);
+    expect((await platform.admin.call('DELETE', path)).status).toBe(404);
+    expect((await companySignIn('aliya@acme.kz')).page.status).toBe(400);
+    // A new provider does not inherit the old links: the account with the address must be proven again.
+    await platform.admin.call('POST', `/admin/organizations/${org.id}/upstream-providers`, {
+      discovery_url: `${upstream.issuer}/.well-known/openid-configuration`, client_id: upstream.clientId, client_secret: upstream.clientSecret,
+    });
+    const relink = await companySignIn('aliya@acme.kz');
+    expect(relink.tokens).toBeUndefined();
+    expect(relink.page.body).toContain('An account with the address aliya@acme.kz already exists.');
+    expect((await users('aliya@'))[0].id).toBe(aliya);
+
+    // Deleting an organisation removes its providers and its domains: its addresses route nowhere.
+    expect((await platform.admin.call('DELETE', `/admin/organizations/${badOrg.id}`)).status).toBe(204);
+    expect((await platform.admin.call('GET', `/admin/organizations/${badOrg.id}`)).status).toBe(404);
+    expect((await companySignIn('mallory@forged.kz')).page.status).toBe(400);
+    expect((await platform.admin.call('POST', `/admin/organizations/${org.id}/domains`, { domain: 'forged.kz' })).status).toBe(201);
+  });
+
+  it('announces organisation changes as domain events and keeps them in the audit trail of the people concerned', async () => {
+    const of = (type: string) => events.filter((e) => e.type === type).map((e) => e.data as Record<string, unknown>);
+    expect(of('organization.created')).toEqual(expect.arrayContaining([expect.objectContaining({ organization_id: org.id, name: 'Acme' })]));
+    expect(of('organization.updated')).toEqual(expect.arrayContaining([expect.objectContaining({ organization_id: org.id, name: 'Acme LLP' })]));
+    expect(of('organization.member_added').map((d) => d.via)).toEqual(expect.arrayContaining(['admin', 'invitation', 'federated']));
+    expect(of('organization.invitation_created')).toEqual(expect.arrayContaining([expect.objectContaining({ organization_id: org.id, role: 'admin', channel: 'email' })]));
+    expect(of('organization.domain_claimed')).toEqual(expect.arrayContaining([{ organization_id: org.id, domain: 'acme.kz' }]));
+    expect(of('organization.domain_verified')).toEqual(expect.arrayContaining([{ organization_id: org.id, domain: 'acme.kz', method: 'dns' }]));
+    expect(of('organization.provider_changed').map((d) => d.change)).toEqual(expect.arrayContaining(['added', 'updated', 'removed']));
+    expect(of('organization.provider_changed').find((d) => d.change === 'removed' && d.organization_id === org.id)).toMatchObject({ unlinked: 3 }); // aliya, bolat and timur
+    expect(of('organization.deleted')).toEqual([{ organization_id: badOrg.id }]);
+    expect(JSON.stringify(events)).not.toContain(upstream.clientSecret);
+
+    const erlan = (await users('erlan'))[0];
+    const trail = (await platform.admin.call('GET', `/admin/users/${erlan.id}/audit`)).json as Array<{ type: string; data: Record<string, unknown> }>;
+    expect(trail).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'organization.member_added', data: expect.objectContaining({ organization_id: org.id, role: 'admin', via: 'invitation' }) })]));
   });
 
   it('never logs the upstream client secret, codes or tokens', () => {

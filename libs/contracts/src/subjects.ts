@@ -152,6 +152,7 @@ export interface Contracts {
   [OrgS.memberships]: Contract<Org.InvitationsAcceptRequest, Org.Membership[]>;
   [OrgS.federatedSignIn]: Contract<Org.FederatedSignInRequest, Org.FederatedSignIn, Org.FederatedSignInError>;
   [OrgS.federatedLink]: Contract<Org.FederatedLinkRequest, Org.FederatedSignIn, Org.FederatedLinkError>;
+  [OrgS.federatedUnlink]: Contract<Org.FederatedUnlinkRequest, Org.FederatedUnlinked, 'invalid_input'>;
 }
 
 export type Subject = keyof Contracts;

@@ -224,6 +224,61 @@ describe('organisations, verified domains and company sign-in through an upstrea
     expect(next.tokens!.claims()).toMatchObject({ sub: bolat.id, amr: ['fed'], idp: upstream.issuer });
   });
 
+  it('links an existing account without a password after a one-time code to its verified e-mail or phone', async () => {
+    // An account made by an e-mail code sign-in at a client without company sign-in: it has no password.
+    const codesOnly = await platform.admin.createClient({
+      client_name: 'Codes', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], scope: 'openid email', first_party: true, allowed_login_methods: ['email_otp'],
+    });
+    const codesRp = new (await Issuer.discover(platform.base)).Client({ client_id: codesOnly.client_id, client_secret: codesOnly.client_secret, redirect_uris: [REDIRECT] });
+    const otpBrowser = new Browserless(platform.base);
+    const otpLogin = await otpBrowser.follow(codesRp.authorizationUrl({ scope: 'openid email', state: 'state-12345', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }));
+    const otpPage = await otpBrowser.follow(new URL(`${new URL(otpLogin.url).pathname}/otp/email`, platform.base).toString(), { form: { csrf: /name="csrf" value="([^"]+)"/.exec(otpLogin.body)![1], email: 'gulnar@acme.kz' } });
+    const firstCode = (await platform.admin.call('GET', '/dev/outbox?to=gulnar@acme.kz')).json[0].code as string;
+    const afterCode = await otpBrowser.submit(otpPage, '/otp/verify', { code: firstCode });
+    expect(afterCode.status === 303 || afterCode.body.includes('given_name')).toBe(true);
+    const gulnar = { json: (await users('gulnar@'))[0] };
+    expect(gulnar.json).toBeDefined();
+    const start = await companySignIn('gulnar@acme.kz');
+    expect(start.tokens).toBeUndefined();
+    expect(start.page.body).toContain('Send a code to gulnar@acme.kz');
+    expect(start.page.body).not.toContain('Send a code by SMS');
+
+    // Only the account's own verified identifiers: another channel value is refused and sends nothing.
+    const forged = await start.browser.submit(start.page, '/federated/link/code', { channel: 'fax' });
+    expect(forged.status).toBe(400);
+    // Asking for the code before any was sent is refused too.
+    const early = await start.browser.request(`${new URL(start.page.url).pathname}/verify`, { form: { csrf: /name="csrf" value="([^"]+)"/.exec(start.page.body)![1], code: '000000' } });
+    expect(early.status).toBe(400);
+    expect(early.body).toContain('The code is wrong or has expired.');
+
+    const sent = await start.browser.submit(start.page, '/federated/link/code', { channel: 'email' });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toContain('We sent a code to gulnar@acme.kz.');
+    expect(sent.body).toContain('autocomplete="one-time-code"');
+    const code = (await platform.admin.call('GET', '/dev/outbox?to=gulnar@acme.kz')).json[0].code as string;
+    const wrong = await start.browser.submit(sent, '/federated/link/verify', { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toContain('The code is wrong or has expired.');
+    expect((await platform.admin.call('GET', `/admin/organizations/${org.id}`)).json.members.map((m: { sub: string }) => m.sub)).not.toContain(gulnar.json.id);
+
+    const linked = await start.browser.submit(wrong, '/federated/link/verify', { code });
+    expect(linked.location).toContain('code=');
+    const next = await companySignIn('gulnar@acme.kz');
+    expect(next.tokens!.claims()).toMatchObject({ sub: gulnar.json.id, amr: ['fed'], idp: upstream.issuer });
+
+    // By SMS, the same for another account; a used code does not work twice.
+    const nurlan = await platform.admin.createUser({ login: 'nurlan', password: 'nurlan-password-1', email: 'nurlan@acme.kz', phone: '+77017770022' });
+    const viaSms = await companySignIn('nurlan@acme.kz');
+    expect(viaSms.page.body).toContain('Send a code by SMS to +7');
+    expect(viaSms.page.body).not.toContain('+77017770022');
+    const smsSent = await viaSms.browser.submit(viaSms.page, '/federated/link/code', { channel: 'sms' });
+    expect(smsSent.status).toBe(200);
+    const smsCode = (await platform.admin.call('GET', `/dev/outbox?to=${encodeURIComponent('+77017770022')}`)).json[0].code as string;
+    const smsLinked = await viaSms.browser.submit(smsSent, '/federated/link/verify', { code: smsCode });
+    expect(smsLinked.location).toContain('code=');
+    expect((await companySignIn('nurlan@acme.kz')).tokens!.claims().sub).toBe(nurlan.id);
+  });
+
   it('shows a clear page and creates nothing when the upstream refuses or sends an id_token that does not verify', async () => {
     const blocked = await companySignIn('blocked.user@acme.kz');
     expect(blocked.page.status).toBe(502);
@@ -397,7 +452,7 @@ describe('organisations, verified domains and company sign-in through an upstrea
     expect(of('organization.domain_claimed')).toEqual(expect.arrayContaining([{ organization_id: org.id, domain: 'acme.kz' }]));
     expect(of('organization.domain_verified')).toEqual(expect.arrayContaining([{ organization_id: org.id, domain: 'acme.kz', method: 'dns' }]));
     expect(of('organization.provider_changed').map((d) => d.change)).toEqual(expect.arrayContaining(['added', 'updated', 'removed']));
-    expect(of('organization.provider_changed').find((d) => d.change === 'removed' && d.organization_id === org.id)).toMatchObject({ unlinked: 3 }); // aliya, bolat and timur
+    expect(of('organization.provider_changed').find((d) => d.change === 'removed' && d.organization_id === org.id)).toMatchObject({ unlinked: 5 }); // aliya, bolat, gulnar, nurlan and timur
     expect(of('organization.deleted')).toEqual([{ organization_id: badOrg.id }]);
     expect(JSON.stringify(events)).not.toContain(upstream.clientSecret);
 

@@ -134,6 +134,10 @@ export interface FederatedSignInRequest {
 }
 /** link_required: an account has this e-mail; its owner must sign in to it before it is linked. */
 export type FederatedSignInError = 'invalid_input' | 'link_required' | 'locked';
+/** With link_required: the account that has the address, so its owner can prove control of it (never shown to the browser). */
+export interface FederatedSignInDetails {
+  holder: string;
+}
 export interface FederatedSignIn {
   sub: string;
   created: boolean;

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
-  BusReply, FederatedLinkError, FederatedLinkRequest, FederatedSignIn, FederatedSignInError, FederatedSignInRequest, FederatedUnlinkRequest, FederatedUnlinked, fail, ok,
+  BusReply, FederatedLinkError, FederatedLinkRequest, FederatedSignIn, FederatedSignInDetails, FederatedSignInError, FederatedSignInRequest, FederatedUnlinkRequest, FederatedUnlinked, fail, ok,
 } from '@idp/contracts';
 import { normaliseEmail } from '../users/identifiers';
 import { OrganizationsService } from './organizations.service';
@@ -25,7 +25,7 @@ export class FederatedIdentitiesService {
     private readonly events: EventPublisher,
   ) {}
 
-  async signIn(req: FederatedSignInRequest): Promise<BusReply<FederatedSignIn, FederatedSignInError>> {
+  async signIn(req: FederatedSignInRequest): Promise<BusReply<FederatedSignIn, FederatedSignInError, FederatedSignInDetails>> {
     const bad = invalid(req);
     if (bad) return fail('invalid_input', bad);
     const email = req.email ? normaliseEmail(String(req.email)) : null;
@@ -42,7 +42,7 @@ export class FederatedIdentitiesService {
       }
       if (email) {
         const [holder] = await tx.query(`SELECT id FROM accounts.users WHERE email = $1`, [email]);
-        if (holder) return fail('link_required', 'an account has this e-mail; sign in to it to link');
+        if (holder) return fail('link_required', 'an account has this e-mail; sign in to it to link', { holder: holder.id as string });
       }
       const id = randomUUID();
       await tx.query(

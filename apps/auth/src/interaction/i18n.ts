@@ -354,6 +354,13 @@ const en = {
   'fed.linkLead': 'An account with the address {email} already exists. Sign in to it once to link it to your company sign-in.',
   'fed.linkFailed': 'The password is wrong, or it is not the account with {email}.',
   'fed.linkSubmit': 'Sign in and link',
+  'fed.linkOr': 'Or prove it is yours with a one-time code',
+  'fed.linkSendEmail': 'Send a code to {destination}',
+  'fed.linkSendSms': 'Send a code by SMS to {destination}',
+  'fed.linkCodeSent': 'We sent a code to {destination}.',
+  'fed.linkCode': 'Code',
+  'fed.linkCodeSubmit': 'Confirm and link',
+  'fed.linkCodeWrong': 'The code is wrong or has expired. Ask for a new one.',
   'scope.organization': 'Your organisation and your role in it',
 } as const;
 
@@ -688,6 +695,13 @@ const ru: Record<MessageKey, string> = {
   'fed.linkLead': 'Учётная запись с адресом {email} уже есть. Войдите в неё один раз, чтобы связать её с корпоративным входом.',
   'fed.linkFailed': 'Неверный пароль, или это не учётная запись с адресом {email}.',
   'fed.linkSubmit': 'Войти и связать',
+  'fed.linkOr': 'Или подтвердите, что она ваша, одноразовым кодом',
+  'fed.linkSendEmail': 'Отправить код на {destination}',
+  'fed.linkSendSms': 'Отправить код по SMS на {destination}',
+  'fed.linkCodeSent': 'Мы отправили код на {destination}.',
+  'fed.linkCode': 'Код',
+  'fed.linkCodeSubmit': 'Подтвердить и связать',
+  'fed.linkCodeWrong': 'Код неверный или устарел. Запросите новый.',
   'scope.organization': 'Ваша организация и ваша роль в ней',
 };
 
@@ -1020,6 +1034,13 @@ const kk: Record<MessageKey, string> = {
   'fed.linkLead': "{email} мекенжайы бар тіркелгі бар. Оны корпоративтік кірумен байланыстыру үшін бір рет кіріңіз.",
   'fed.linkFailed': "Құпиясөз қате немесе бұл {email} тіркелгісі емес.",
   'fed.linkSubmit': "Кіру және байланыстыру",
+  'fed.linkOr': "Немесе оның сіздікі екенін бір реттік кодпен растаңыз",
+  'fed.linkSendEmail': "{destination} мекенжайына код жіберу",
+  'fed.linkSendSms': "{destination} нөміріне SMS арқылы код жіберу",
+  'fed.linkCodeSent': "Біз {destination} мекенжайына код жібердік.",
+  'fed.linkCode': "Код",
+  'fed.linkCodeSubmit': "Растау және байланыстыру",
+  'fed.linkCodeWrong': "Код қате немесе мерзімі өтті. Жаңасын сұраңыз.",
   'scope.organization': "Ұйымыңыз және ондағы рөліңіз",
 };
 

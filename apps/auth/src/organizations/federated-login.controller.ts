@@ -18,6 +18,7 @@ import { UpstreamProfile, UpstreamRefused, UpstreamUntrusted, redeemCode } from 
 import { UpstreamProvidersService } from './upstream-providers.service';
 import { PasswordThrottleService } from '../rate-limit/password-throttle.service';
 import { FederatedSessions } from './federated-sessions';
+import { LinkProof } from './link-proof';
 import { BROWSER_COOKIE, CALLBACK_PATH, HomeRealm, TRIP_SECONDS } from './home-realm';
 
 type Row = Record<string, any>;
@@ -44,6 +45,7 @@ export class FederatedLoginController {
     private readonly throttle: PasswordThrottleService,
     private readonly federatedSessions: FederatedSessions,
     private readonly homeRealm: HomeRealm,
+    private readonly proof: LinkProof,
   ) {}
 
   private get redirectUri() {
@@ -106,9 +108,10 @@ export class FederatedLoginController {
     if (!signIn.ok) {
       if (signIn.code === 'link_required') {
         await this.db.query(
-          `INSERT INTO auth.federated_pending_links (interaction_id, provider_id, organization_id, profile) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (interaction_id) DO UPDATE SET provider_id = EXCLUDED.provider_id, organization_id = EXCLUDED.organization_id, profile = EXCLUDED.profile, created_at = now()`,
-          [interaction.id, provider.id, provider.organizationId, JSON.stringify(identity)],
+          `INSERT INTO auth.federated_pending_links (interaction_id, provider_id, organization_id, profile, holder_sub) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (interaction_id) DO UPDATE SET provider_id = EXCLUDED.provider_id, organization_id = EXCLUDED.organization_id, profile = EXCLUDED.profile,
+             holder_sub = EXCLUDED.holder_sub, challenge_id = NULL, challenge_channel = NULL, challenge_destination = NULL, created_at = now()`,
+          [interaction.id, provider.id, provider.organizationId, JSON.stringify(identity), signIn.details?.holder ?? null],
         );
         return this.flow.redirect(reply, interaction, '/federated/link');
       }
@@ -125,7 +128,7 @@ export class FederatedLoginController {
     const pending = await this.pending(interaction.id);
     if (!pending || interaction.state !== 'login') return this.flow.redirect(reply, interaction);
     const base = await this.flow.pageBase(interaction, req);
-    return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email: pending.profile.email }));
+    return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email: pending.profile.email, codes: await this.proof.options(pending.holder) }));
   }
 
   /** The owner of the existing account signs in to it with its password; only then is the upstream identity linked. */
@@ -142,13 +145,13 @@ export class FederatedLoginController {
     const wait = await this.throttle.blocked(str(form.username), req.ip);
     if (wait !== null) {
       void reply.header('Retry-After', String(wait));
-      return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email, failed: true }), 429);
+      return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email, failed: true, codes: await this.proof.options(pending.holder) }), 429);
     }
     const verified = await this.bus.request(AccountsSubjects.passwordVerify, { login: str(form.username), password: str(form.password) });
     const owner = verified.ok ? await this.bus.request(AccountsSubjects.claimsGet, { sub: verified.value.sub, scopes: ['email'] }) : null;
     if (!verified.ok || !owner?.ok || owner.value.email !== email) {
       if (!verified.ok) await this.throttle.failed(str(form.username), req.ip);
-      return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email, failed: true }), 401);
+      return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email, failed: true, codes: await this.proof.options(pending.holder) }), 401);
     }
     const linked = await this.bus.request(S.federatedLink, { ...(pending.profile as FederatedSignInRequest), sub: verified.value.sub });
     if (!linked.ok) return this.flow.html(reply, renderErrorPage(base.locale, t(base.locale, 'fed.badResponse')), 409);
@@ -162,10 +165,9 @@ export class FederatedLoginController {
     return this.flow.signedIn(interaction, req, reply, sub, amr);
   }
 
-  private async pending(interactionId: string): Promise<{ provider_id: string; profile: Record<string, any> } | null> {
-    const [row] = await this.db.query(`SELECT provider_id, profile FROM auth.federated_pending_links WHERE interaction_id = $1 AND created_at > now() - interval '15 minutes'`, [interactionId]);
-    if (!row) return null;
-    return { provider_id: row.provider_id, profile: typeof row.profile === 'string' ? JSON.parse(row.profile) : row.profile };
+  private async pending(interactionId: string) {
+    const found = await this.proof.pending(interactionId);
+    return found && { provider_id: found.providerId, profile: found.profile as Record<string, any>, holder: found.holder };
   }
 }
 

@@ -124,6 +124,7 @@ import { OrganizationAccess } from './organizations/organization-access';
 import { FederatedSessions } from './organizations/federated-sessions';
 import { HomeRealm } from './organizations/home-realm';
 import { LinkProof } from './organizations/link-proof';
+import { AccountOrganizationsController } from './organizations/account-organizations.controller';
 import { UpstreamLoggedOutController, UpstreamLogout } from './organizations/upstream-logout';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
@@ -193,6 +194,7 @@ export class AuthModule {
         AdminOrganizationsController,
         FederatedLoginController,
         FederatedLinkCodeController,
+        AccountOrganizationsController,
         UpstreamLoggedOutController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),

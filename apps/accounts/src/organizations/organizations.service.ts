@@ -96,13 +96,6 @@ export class OrganizationsService {
     return ok(member);
   }
 
-  /** The member's role in the organisation, or null. */
-  async roleOf(id: string, sub: string): Promise<OrgRole | null> {
-    if (!UUID.test(String(id)) || !UUID.test(String(sub))) return null;
-    const [row] = await this.db.query(`SELECT role FROM accounts.organization_members WHERE organization_id = $1 AND user_id = $2`, [id, sub]);
-    return row?.role ?? null;
-  }
-
   async removeMember(id: string, sub: string, actor?: string): Promise<BusReply<{ sub: string }, MemberSetError>> {
     if (!UUID.test(String(id)) || !UUID.test(String(sub))) return fail('not_found', 'no such member');
     const outcome = await this.db.transaction(async (tx) => {

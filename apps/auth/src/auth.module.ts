@@ -125,6 +125,7 @@ import { FederatedSessions } from './organizations/federated-sessions';
 import { HomeRealm } from './organizations/home-realm';
 import { LinkProof } from './organizations/link-proof';
 import { AccountOrganizationsController } from './organizations/account-organizations.controller';
+import { OrganizationSelfService } from './organizations/organization-self-service';
 import { UpstreamLoggedOutController, UpstreamLogout } from './organizations/upstream-logout';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
@@ -250,6 +251,7 @@ export class AuthModule {
         FederatedSessions,
         HomeRealm,
         LinkProof,
+        OrganizationSelfService,
         UpstreamLogout,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],

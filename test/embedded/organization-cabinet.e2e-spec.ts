@@ -134,6 +134,64 @@ describe('organisation self-service in the cabinet (/api/account/organizations)'
     expect(trail.map((e) => e.type)).toEqual(expect.arrayContaining(['organization.domain_claimed', 'organization.domain_verified', 'organization.provider_changed', 'organization.domain_removed']));
   });
 
+  it('serves the same management as pages with CSRF-protected forms, showing only what the role allows', async () => {
+    await platform.admin.call('PUT', `/admin/organizations/${orgId}/members/${people.worker.id}`, { role: 'member' });
+    const owner = people.owner.browser;
+    const page = await owner.request('/account/organizations');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<h2>Acme</h2>');
+    expect(page.body).toContain('worker@example.kz');
+    expect((await owner.request('/account')).body).toContain('href="/account/organizations"');
+
+    const invited = await owner.submit(page, `/account/organizations/${orgId}/invitations`, { email: 'pages@example.kz', role: 'admin' });
+    // The form answers 303 back to the page (the test browser follows it), with a notice.
+    expect(invited.url).toMatch(/\/account\/organizations\?done=1$/);
+    const after = invited;
+    expect(after.body).toContain('Saved.');
+    expect(after.body).toContain('pages@example.kz');
+    const forged = await owner.request(`/account/organizations/${orgId}/invitations`, { form: { csrf: 'forged', email: 'forged@example.kz' } });
+    expect(forged.status).toBe(403);
+    const badInvite = await owner.submit(after, `/account/organizations/${orgId}/invitations`, { email: 'not-an-address' });
+    expect(badInvite.status).toBe(400);
+    expect(badInvite.body).toContain('not a valid e-mail address');
+    expect(JSON.stringify((await platform.admin.call('GET', `/admin/organizations/${orgId}`)).json.invitations)).not.toContain('forged@example.kz');
+
+    // A member sees the organisation and the way out, and no management forms; posting one anyway is refused.
+    const workerPage = await people.worker.browser.request('/account/organizations');
+    expect(workerPage.body).toContain('<h2>Acme</h2>');
+    expect(workerPage.body).not.toContain('/invitations');
+    expect(workerPage.body).toContain(`/account/organizations/${orgId}/leave`);
+    const sneaky = await people.worker.browser.request(`/account/organizations/${orgId}/members/${people.owner.id}/remove`, { form: { csrf: people.worker.csrf['X-CSRF-Token'] } });
+    expect(sneaky.status).toBe(403);
+    expect(sneaky.body).toContain('only owners and admins manage the organization');
+
+    // An admin sees no controls for an owner.
+    const helperPage = await people.helper.browser.request('/account/organizations');
+    expect(helperPage.body).not.toContain(`/members/${people.owner.id}/remove`);
+    expect(helperPage.body).toContain(`/members/${people.worker.id}/remove`);
+
+    // The provider form: the secret is write-only, an empty secret keeps the stored one.
+    const claimed = await owner.submit(after, `/account/organizations/${orgId}/domains`, { domain: 'pages.kz' });
+    const withDomain = claimed;
+    expect(withDomain.body).toContain('idp-verification=');
+    expect(withDomain.body).toContain('https://pages.kz/.well-known/idp-verification.txt');
+    const saved = await owner.submit(withDomain, `/account/organizations/${orgId}/provider`, {
+      name: 'Pages SSO', discovery_url: `${upstream.issuer}/.well-known/openid-configuration`, client_id: upstream.clientId, client_secret: upstream.clientSecret,
+    });
+    expect(saved.url).toMatch(/done=1$/);
+    const withProvider = saved;
+    expect(withProvider.body).toContain('value="Pages SSO"');
+    expect(withProvider.body).toContain(`${platform.base}/interaction/federated/callback`);
+    expect(withProvider.body).not.toContain(upstream.clientSecret);
+    const renamed = await owner.submit(withProvider, `/account/organizations/${orgId}/provider`, { name: 'Pages Workforce', client_secret: '' });
+    expect(renamed.url).toMatch(/done=1$/);
+    const providers = (await platform.admin.call('GET', `/admin/organizations/${orgId}`)).json.upstream_providers;
+    expect(providers).toEqual([expect.objectContaining({ name: 'Pages Workforce' })]);
+    const removed = await owner.submit(await owner.request('/account/organizations'), `/account/organizations/${orgId}/provider/remove`, {});
+    expect(removed.url).toMatch(/done=1$/);
+    expect((await platform.admin.call('GET', `/admin/organizations/${orgId}`)).json.upstream_providers).toEqual([]);
+  });
+
   it('never logs the upstream client secret', () => {
     const all = logged.join('');
     expect(all.length).toBeGreaterThan(0);

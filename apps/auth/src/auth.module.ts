@@ -126,6 +126,7 @@ import { HomeRealm } from './organizations/home-realm';
 import { LinkProof } from './organizations/link-proof';
 import { AccountOrganizationsController } from './organizations/account-organizations.controller';
 import { OrganizationSelfService } from './organizations/organization-self-service';
+import { AccountOrganizationsPagesController } from './organizations/account-organizations-pages.controller';
 import { UpstreamLoggedOutController, UpstreamLogout } from './organizations/upstream-logout';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
@@ -196,6 +197,7 @@ export class AuthModule {
         FederatedLoginController,
         FederatedLinkCodeController,
         AccountOrganizationsController,
+        AccountOrganizationsPagesController,
         UpstreamLoggedOutController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),

@@ -65,7 +65,9 @@ export class FederatedLinkCodeController {
     const base = await this.flow.pageBase(interaction, req);
     const challenge = pending.challenge;
     if (!challenge || !pending.holder) return this.page(reply, base.locale, interaction, pending, { codeError: t(base.locale, 'fed.linkCodeWrong') }, 400);
-    const wait = await this.throttle.blocked(challenge.destination, req.ip);
+    // Counted per account that would be linked (the phone is kept only masked here).
+    const key = `link:${pending.holder}`;
+    const wait = await this.throttle.blocked(key, req.ip);
     if (wait !== null) {
       void reply.header('Retry-After', String(wait));
       return this.page(reply, base.locale, interaction, pending, { codeSentTo: challenge.destination, codeError: t(base.locale, 'login.tooMany', { seconds: String(wait) }) }, 429);
@@ -73,7 +75,7 @@ export class FederatedLinkCodeController {
     const verified = await this.bus.request(AccountsSubjects.otpVerify, { challengeId: challenge.id, code: str(form.code) });
     // The code proves the identifier; it must be the identifier of the very account that has the address.
     if (!verified.ok || verified.value.sub !== pending.holder) {
-      await this.throttle.failed(challenge.destination, req.ip);
+      await this.throttle.failed(key, req.ip);
       return this.page(reply, base.locale, interaction, pending, { codeSentTo: challenge.destination, codeError: t(base.locale, 'fed.linkCodeWrong') }, 401);
     }
     const linked = await this.bus.request(S.federatedLink, { ...pending.profile, sub: pending.holder });

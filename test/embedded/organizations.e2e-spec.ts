@@ -169,6 +169,7 @@ describe('organisations, verified domains and company sign-in through an upstrea
     // The password form: no password is asked for, the browser goes to the upstream with the address as login_hint.
     const viaPassword = await start(rp);
     expect(viaPassword.login.body).not.toMatch(/id="password"[^>]*required/);
+    expect(viaPassword.login.body).toContain('continue without a password');
     const diverted = await viaPassword.browser.submit(viaPassword.login, '/login', { username: ' aliya@acme.kz', password: '' });
     expect(diverted.status).toBe(303);
     const upstreamUrl = new URL(diverted.location!);
@@ -200,6 +201,7 @@ describe('organisations, verified domains and company sign-in through an upstrea
     const plainRp = new (await Issuer.discover(platform.base)).Client({ client_id: pwdOnly.client_id, client_secret: pwdOnly.client_secret, redirect_uris: [REDIRECT] });
     const noRouting = await start(plainRp);
     expect(noRouting.login.body).toMatch(/id="password"[^>]*required/);
+    expect(noRouting.login.body).not.toContain('id="company-hint"');
     const refused = await noRouting.browser.submit(noRouting.login, '/login', { username: 'aliya@acme.kz', password: 'x' });
     expect(refused.status).toBe(401);
   });

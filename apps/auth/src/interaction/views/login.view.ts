@@ -33,7 +33,7 @@ export function renderLogin(v: LoginView): string {
 ${csrfField(v.csrf)}
 <label for="username">${esc(t(l, 'login.username'))}</label>
 <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${esc(v.login)}" ${v.login || v.otpError ? '' : 'autofocus'}>
-<label for="password">${esc(t(l, 'login.password'))}</label>
+${v.methods.federated ? `<p class="muted" id="company-hint">${esc(t(l, 'login.companyHint'))}</p>\n` : ''}<label for="password">${esc(t(l, 'login.password'))}</label>
 <input type="password" id="password" name="password" autocomplete="current-password" ${v.methods.federated ? '' : 'required '}${v.login ? 'autofocus' : ''}>
 <button type="submit">${esc(t(l, 'login.submit'))}</button>
 </form>

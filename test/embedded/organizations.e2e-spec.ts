@@ -1,6 +1,8 @@
 import { BaseClient, Issuer, generators } from 'openid-client';
 import { decodeJwt } from 'jose';
 import { Browserless, PageResponse } from '@idp/testing';
+import { EventPublisher, InProcessEventPublisher } from '@idp/bus';
+import { DomainEvent } from '@idp/contracts';
 import { TxtResolver } from '../../apps/auth/src/organizations/txt-resolver';
 import { totpCode } from '../../apps/accounts/src/second-factor/totp';
 import { UpstreamIdp, startUpstreamIdp } from '../support/upstream-idp';
@@ -17,6 +19,7 @@ describe('organisations, verified domains and company sign-in through an upstrea
   let badOrg: { id: string };
   const dns: Record<string, string[]> = {};
   const logged: string[] = [];
+  const events: DomainEvent[] = [];
   const writes = { out: process.stdout.write, err: process.stderr.write };
 
   beforeAll(async () => {
@@ -24,6 +27,7 @@ describe('organisations, verified domains and company sign-in through an upstrea
     process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => (logged.push(String(chunk)), (writes.out as any).call(process.stdout, chunk, ...rest))) as never;
     process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => (logged.push(String(chunk)), (writes.err as any).call(process.stderr, chunk, ...rest))) as never;
     platform = await startEmbeddedPlatform({ LOG_LEVEL: 'debug' });
+    (platform.app.get(EventPublisher) as InProcessEventPublisher).emitter.on('event', (e: DomainEvent) => events.push(e));
     jest.spyOn(platform.app.get(TxtResolver), 'resolve').mockImplementation(async (domain: string) => dns[domain] ?? []);
     upstream = await startUpstreamIdp(`${platform.base}/interaction/federated/callback`);
     const registered = await platform.admin.createClient({
@@ -144,6 +148,64 @@ describe('organisations, verified domains and company sign-in through an upstrea
     expect((await users('aliya@')).length).toBe(1);
   });
 
+  it('routes a work address typed into the ordinary password or e-mail code form to the company IdP, when the client allows federated', async () => {
+    const both = await platform.admin.createClient({
+      client_name: 'Both', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], scope: 'openid profile email organization',
+      first_party: true, allowed_login_methods: ['password', 'email_otp', 'federated'],
+    });
+    const rp = new (await Issuer.discover(platform.base)).Client({ client_id: both.client_id, client_secret: both.client_secret, redirect_uris: [REDIRECT] });
+    const start = async (via: BaseClient) => {
+      const checks = { state: generators.state(), nonce: generators.nonce(), code_verifier: generators.codeVerifier() };
+      const browser = new Browserless(platform.base);
+      const login = await browser.follow(via.authorizationUrl({ scope: 'openid email organization', state: checks.state, nonce: checks.nonce, code_challenge: generators.codeChallenge(checks.code_verifier), code_challenge_method: 'S256' }));
+      return { browser, login, checks };
+    };
+    const finish = async (via: BaseClient, browser: Browserless, first: PageResponse, checks: Record<string, string>) => {
+      let page = first;
+      for (let hops = 0; page.location && !page.location.startsWith(REDIRECT) && hops < 20; hops++) page = await browser.request(page.location);
+      return via.callback(REDIRECT, via.callbackParams(page.location!), checks);
+    };
+
+    // The password form: no password is asked for, the browser goes to the upstream with the address as login_hint.
+    const viaPassword = await start(rp);
+    expect(viaPassword.login.body).not.toMatch(/id="password"[^>]*required/);
+    expect(viaPassword.login.body).toContain('continue without a password');
+    const diverted = await viaPassword.browser.submit(viaPassword.login, '/login', { username: ' aliya@acme.kz', password: '' });
+    expect(diverted.status).toBe(303);
+    const upstreamUrl = new URL(diverted.location!);
+    expect(upstreamUrl.origin).toBe(upstream.issuer);
+    expect(upstreamUrl.searchParams.get('login_hint')).toBe('aliya@acme.kz');
+    expect(upstreamUrl.searchParams.get('code_challenge_method')).toBe('S256');
+    const tokens = await finish(rp, viaPassword.browser, diverted, viaPassword.checks);
+    expect(tokens.claims()).toMatchObject({ amr: ['fed'], idp: upstream.issuer });
+    expect(await rp.userinfo(tokens.access_token!)).toMatchObject({ email: 'aliya@acme.kz', org_id: org.id });
+
+    // The e-mail code form: no code is sent, the browser goes to the upstream.
+    const viaCode = await start(rp);
+    const outboxBefore = (await platform.admin.call('GET', '/dev/outbox?to=aliya@acme.kz')).json?.length ?? 0;
+    const codeDiverted = await viaCode.browser.submit(viaCode.login, '/otp/email', { email: 'aliya@acme.kz' });
+    expect(new URL(codeDiverted.location!).origin).toBe(upstream.issuer);
+    expect((await finish(rp, viaCode.browser, codeDiverted, viaCode.checks)).claims()).toMatchObject({ amr: ['fed'], idp: upstream.issuer });
+    expect((await platform.admin.call('GET', '/dev/outbox?to=aliya@acme.kz')).json?.length ?? 0).toBe(outboxBefore);
+
+    // An address on a domain that does not route is checked as usual, whether or not an account has it.
+    const other = await start(rp);
+    const wrong = await other.browser.submit(other.login, '/login', { username: 'nobody@elsewhere.kz', password: 'x' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.location).toBeUndefined();
+
+    // A client that does not allow federated sign-in never diverts: the password is checked.
+    const pwdOnly = await platform.admin.createClient({
+      client_name: 'Password only', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], scope: 'openid profile email organization', first_party: true, allowed_login_methods: ['password'],
+    });
+    const plainRp = new (await Issuer.discover(platform.base)).Client({ client_id: pwdOnly.client_id, client_secret: pwdOnly.client_secret, redirect_uris: [REDIRECT] });
+    const noRouting = await start(plainRp);
+    expect(noRouting.login.body).toMatch(/id="password"[^>]*required/);
+    expect(noRouting.login.body).not.toContain('id="company-hint"');
+    const refused = await noRouting.browser.submit(noRouting.login, '/login', { username: 'aliya@acme.kz', password: 'x' });
+    expect(refused.status).toBe(401);
+  });
+
   it('links an existing account with the same address only after its owner signs in to it', async () => {
     const bolat = await platform.admin.createUser({ login: 'bolat', password: 'bolat-password-1', email: 'bolat@acme.kz' });
     const start = await companySignIn('bolat@acme.kz');
@@ -162,6 +224,61 @@ describe('organisations, verified domains and company sign-in through an upstrea
     expect(linked.location).toContain('code=');
     const next = await companySignIn('bolat@acme.kz');
     expect(next.tokens!.claims()).toMatchObject({ sub: bolat.id, amr: ['fed'], idp: upstream.issuer });
+  });
+
+  it('links an existing account without a password after a one-time code to its verified e-mail or phone', async () => {
+    // An account made by an e-mail code sign-in at a client without company sign-in: it has no password.
+    const codesOnly = await platform.admin.createClient({
+      client_name: 'Codes', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], scope: 'openid email', first_party: true, allowed_login_methods: ['email_otp'],
+    });
+    const codesRp = new (await Issuer.discover(platform.base)).Client({ client_id: codesOnly.client_id, client_secret: codesOnly.client_secret, redirect_uris: [REDIRECT] });
+    const otpBrowser = new Browserless(platform.base);
+    const otpLogin = await otpBrowser.follow(codesRp.authorizationUrl({ scope: 'openid email', state: 'state-12345', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }));
+    const otpPage = await otpBrowser.follow(new URL(`${new URL(otpLogin.url).pathname}/otp/email`, platform.base).toString(), { form: { csrf: /name="csrf" value="([^"]+)"/.exec(otpLogin.body)![1], email: 'gulnar@acme.kz' } });
+    const firstCode = (await platform.admin.call('GET', '/dev/outbox?to=gulnar@acme.kz')).json[0].code as string;
+    const afterCode = await otpBrowser.submit(otpPage, '/otp/verify', { code: firstCode });
+    expect(afterCode.status === 303 || afterCode.body.includes('given_name')).toBe(true);
+    const gulnar = { json: (await users('gulnar@'))[0] };
+    expect(gulnar.json).toBeDefined();
+    const start = await companySignIn('gulnar@acme.kz');
+    expect(start.tokens).toBeUndefined();
+    expect(start.page.body).toContain('Send a code to gulnar@acme.kz');
+    expect(start.page.body).not.toContain('Send a code by SMS');
+
+    // Only the account's own verified identifiers: another channel value is refused and sends nothing.
+    const forged = await start.browser.submit(start.page, '/federated/link/code', { channel: 'fax' });
+    expect(forged.status).toBe(400);
+    // Asking for the code before any was sent is refused too.
+    const early = await start.browser.request(`${new URL(start.page.url).pathname}/verify`, { form: { csrf: /name="csrf" value="([^"]+)"/.exec(start.page.body)![1], code: '000000' } });
+    expect(early.status).toBe(400);
+    expect(early.body).toContain('The code is wrong or has expired.');
+
+    const sent = await start.browser.submit(start.page, '/federated/link/code', { channel: 'email' });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toContain('We sent a code to gulnar@acme.kz.');
+    expect(sent.body).toContain('autocomplete="one-time-code"');
+    const code = (await platform.admin.call('GET', '/dev/outbox?to=gulnar@acme.kz')).json[0].code as string;
+    const wrong = await start.browser.submit(sent, '/federated/link/verify', { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toContain('The code is wrong or has expired.');
+    expect((await platform.admin.call('GET', `/admin/organizations/${org.id}`)).json.members.map((m: { sub: string }) => m.sub)).not.toContain(gulnar.json.id);
+
+    const linked = await start.browser.submit(wrong, '/federated/link/verify', { code });
+    expect(linked.location).toContain('code=');
+    const next = await companySignIn('gulnar@acme.kz');
+    expect(next.tokens!.claims()).toMatchObject({ sub: gulnar.json.id, amr: ['fed'], idp: upstream.issuer });
+
+    // By SMS, the same for another account; a used code does not work twice.
+    const nurlan = await platform.admin.createUser({ login: 'nurlan', password: 'nurlan-password-1', email: 'nurlan@acme.kz', phone: '+77017770022' });
+    const viaSms = await companySignIn('nurlan@acme.kz');
+    expect(viaSms.page.body).toContain('Send a code by SMS to +7');
+    expect(viaSms.page.body).not.toContain('+77017770022');
+    const smsSent = await viaSms.browser.submit(viaSms.page, '/federated/link/code', { channel: 'sms' });
+    expect(smsSent.status).toBe(200);
+    const smsCode = (await platform.admin.call('GET', `/dev/outbox?to=${encodeURIComponent('+77017770022')}`)).json[0].code as string;
+    const smsLinked = await viaSms.browser.submit(smsSent, '/federated/link/verify', { code: smsCode });
+    expect(smsLinked.location).toContain('code=');
+    expect((await companySignIn('nurlan@acme.kz')).tokens!.claims().sub).toBe(nurlan.id);
   });
 
   it('shows a clear page and creates nothing when the upstream refuses or sends an id_token that does not verify', async () => {
@@ -283,6 +400,67 @@ describe('organisations, verified domains and company sign-in through an upstrea
     const tokens = await bank.callback(REDIRECT, bank.callbackParams(out.location!), checks);
     expect(tokens.claims().amr).toEqual(expect.arrayContaining(['fed', 'mfa']));
     expect(tokens.claims().idp).toBe(upstream.issuer);
+  });
+
+  it('updates an upstream provider with the checks of a new one, never showing the secret; removing it forgets its links and stops the routing', async () => {
+    const list = (await platform.admin.call('GET', `/admin/organizations/${org.id}`)).json.upstream_providers;
+    const provider = list[0];
+    const path = `/admin/organizations/${org.id}/upstream-providers/${provider.id}`;
+    const badScopes = await platform.admin.call('PATCH', path, { scopes: 'openid email' });
+    expect(badScopes.status).toBe(400);
+    expect(badScopes.json).toMatchObject({ error: 'invalid_request', fields: { scopes: 'must be an array of scope names' } });
+    const badKind = await platform.admin.call('PATCH', path, { kind: 'oauth2' });
+    expect(Object.keys(badKind.json.fields).sort()).toEqual(['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint']);
+    expect((await platform.admin.call('PATCH', path, { discovery_url: 'http://127.0.0.1:1/nothing' })).json.fields).toHaveProperty('discovery_url');
+    expect((await platform.admin.call('PATCH', path, { client_secret: '' })).json.fields).toHaveProperty('client_secret');
+    expect((await platform.admin.call('PATCH', `/admin/organizations/${org.id}/upstream-providers/00000000-0000-4000-8000-000000000000`, { name: 'x' })).status).toBe(404);
+    expect((await platform.admin.call('PATCH', `/admin/organizations/${badOrg.id}/upstream-providers/${provider.id}`, { name: 'x' })).status).toBe(404);
+
+    const renamed = await platform.admin.call('PATCH', path, { name: 'Acme Workforce', client_secret: upstream.clientSecret });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toMatchObject({ id: provider.id, name: 'Acme Workforce', issuer: upstream.issuer, client_id: upstream.clientId, scopes: ['openid', 'email', 'profile'] });
+    expect(JSON.stringify(renamed.json)).not.toContain(upstream.clientSecret);
+    // A wrong secret stored by an update is used: the upstream refuses our token request.
+    await platform.admin.call('PATCH', path, { client_secret: 'not-the-secret' });
+    expect((await companySignIn('aliya@acme.kz')).page.status).toBe(502);
+    await platform.admin.call('PATCH', path, { client_secret: upstream.clientSecret });
+    const aliya = (await companySignIn('aliya@acme.kz')).tokens!.claims().sub;
+
+    expect((await platform.admin.call('DELETE', path)).status).toBe(204);
+    expect((await platform.admin.call('DELETE', path)).status).toBe(404);
+    expect((await companySignIn('aliya@acme.kz')).page.status).toBe(400);
+    // A new provider does not inherit the old links: the account with the address must be proven again.
+    await platform.admin.call('POST', `/admin/organizations/${org.id}/upstream-providers`, {
+      discovery_url: `${upstream.issuer}/.well-known/openid-configuration`, client_id: upstream.clientId, client_secret: upstream.clientSecret,
+    });
+    const relink = await companySignIn('aliya@acme.kz');
+    expect(relink.tokens).toBeUndefined();
+    expect(relink.page.body).toContain('An account with the address aliya@acme.kz already exists.');
+    expect((await users('aliya@'))[0].id).toBe(aliya);
+
+    // Deleting an organisation removes its providers and its domains: its addresses route nowhere.
+    expect((await platform.admin.call('DELETE', `/admin/organizations/${badOrg.id}`)).status).toBe(204);
+    expect((await platform.admin.call('GET', `/admin/organizations/${badOrg.id}`)).status).toBe(404);
+    expect((await companySignIn('mallory@forged.kz')).page.status).toBe(400);
+    expect((await platform.admin.call('POST', `/admin/organizations/${org.id}/domains`, { domain: 'forged.kz' })).status).toBe(201);
+  });
+
+  it('announces organisation changes as domain events and keeps them in the audit trail of the people concerned', async () => {
+    const of = (type: string) => events.filter((e) => e.type === type).map((e) => e.data as Record<string, unknown>);
+    expect(of('organization.created')).toEqual(expect.arrayContaining([expect.objectContaining({ organization_id: org.id, name: 'Acme' })]));
+    expect(of('organization.updated')).toEqual(expect.arrayContaining([expect.objectContaining({ organization_id: org.id, name: 'Acme LLP' })]));
+    expect(of('organization.member_added').map((d) => d.via)).toEqual(expect.arrayContaining(['admin', 'invitation', 'federated']));
+    expect(of('organization.invitation_created')).toEqual(expect.arrayContaining([expect.objectContaining({ organization_id: org.id, role: 'admin', channel: 'email' })]));
+    expect(of('organization.domain_claimed')).toEqual(expect.arrayContaining([{ organization_id: org.id, domain: 'acme.kz' }]));
+    expect(of('organization.domain_verified')).toEqual(expect.arrayContaining([{ organization_id: org.id, domain: 'acme.kz', method: 'dns' }]));
+    expect(of('organization.provider_changed').map((d) => d.change)).toEqual(expect.arrayContaining(['added', 'updated', 'removed']));
+    expect(of('organization.provider_changed').find((d) => d.change === 'removed' && d.organization_id === org.id)).toMatchObject({ unlinked: 5 }); // aliya, bolat, gulnar, nurlan and timur
+    expect(of('organization.deleted')).toEqual([{ organization_id: badOrg.id }]);
+    expect(JSON.stringify(events)).not.toContain(upstream.clientSecret);
+
+    const erlan = (await users('erlan'))[0];
+    const trail = (await platform.admin.call('GET', `/admin/users/${erlan.id}/audit`)).json as Array<{ type: string; data: Record<string, unknown> }>;
+    expect(trail).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'organization.member_added', data: expect.objectContaining({ organization_id: org.id, role: 'admin', via: 'invitation' }) })]));
   });
 
   it('never logs the upstream client secret, codes or tokens', () => {

@@ -15,6 +15,7 @@ import { SecondFactorController } from './second-factor/second-factor.controller
 import { SecondFactorService } from './second-factor/second-factor.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
+import { OrganizationEvents } from './organizations/organization-events';
 import { AccountController } from './profile/account.controller';
 import { AccountService } from './profile/account.service';
 import { PhotoService } from './profile/photo.service';
@@ -30,6 +31,6 @@ import { IdentifiersService } from './identifiers/identifiers.service';
     DatabaseModule.forApp({ schema: 'accounts', entities: [UserEntity], migrations: ACCOUNTS_MIGRATIONS }),
   ],
   controllers: [AccountsController, CertificatesController, SecondFactorController, AccountController, AuditController, OrganizationsController],
-  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService, SecondFactorService, AuditService, AccountService, PhotoService, RecoveryService, OrganizationsService, FederatedIdentitiesService, IdentifiersService],
+  providers: [{ provide: Clock, useClass: SystemClock }, UsersService, OtpService, OutboxService, DeliveryService, IinService, CertificatesService, SecondFactorService, AuditService, AccountService, PhotoService, RecoveryService, OrganizationsService, FederatedIdentitiesService, IdentifiersService, OrganizationEvents],
 })
 export class AccountsModule {}

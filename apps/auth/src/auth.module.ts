@@ -115,6 +115,8 @@ import { Cabinet1764200000000 } from './migrations/1764200000000-cabinet';
 import { ACCOUNT_CONTROLLERS, ACCOUNT_PROVIDERS } from './account';
 import { UpstreamProviders1764800000000 } from './migrations/1764800000000-upstream-providers';
 import { SavedLocale1765100000000 } from './migrations/1765100000000-saved-locale';
+import { FederatedLinkCodes1765600000000 } from './migrations/1765600000000-federated-link-codes';
+import { FederatedLinkCodeController } from './organizations/federated-link-code.controller';
 import { AdminOrganizationsController } from './organizations/admin-organizations.controller';
 import { FederatedLoginController } from './organizations/federated-login.controller';
 import { DomainVerifier } from './organizations/domain-verifier';
@@ -122,6 +124,11 @@ import { TxtResolver } from './organizations/txt-resolver';
 import { UpstreamProvidersService } from './organizations/upstream-providers.service';
 import { OrganizationAccess } from './organizations/organization-access';
 import { FederatedSessions } from './organizations/federated-sessions';
+import { HomeRealm } from './organizations/home-realm';
+import { LinkProof } from './organizations/link-proof';
+import { AccountOrganizationsController } from './organizations/account-organizations.controller';
+import { OrganizationSelfService } from './organizations/organization-self-service';
+import { AccountOrganizationsPagesController } from './organizations/account-organizations-pages.controller';
 import { UpstreamLoggedOutController, UpstreamLogout } from './organizations/upstream-logout';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
@@ -151,7 +158,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000, UpstreamProviders1764800000000, SavedLocale1765100000000, ResourceSigningAlg1765200000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000, UpstreamProviders1764800000000, SavedLocale1765100000000, ResourceSigningAlg1765200000000, FederatedLinkCodes1765600000000],
         }),
       ],
       controllers: [
@@ -190,6 +197,9 @@ export class AuthModule {
         AdminAuditController,
         AdminOrganizationsController,
         FederatedLoginController,
+        FederatedLinkCodeController,
+        AccountOrganizationsController,
+        AccountOrganizationsPagesController,
         UpstreamLoggedOutController,
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
@@ -243,6 +253,9 @@ export class AuthModule {
         UpstreamProvidersService,
         OrganizationAccess,
         FederatedSessions,
+        HomeRealm,
+        LinkProof,
+        OrganizationSelfService,
         UpstreamLogout,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],

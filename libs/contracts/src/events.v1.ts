@@ -24,6 +24,17 @@ export interface DomainEvents {
   'user.identifier_removed': { sub: string; channel: 'sms' | 'email'; identifier_id?: string };
   'user.primary_identifier_changed': { sub: string; channel: 'sms' | 'email'; identifier_id: string };
   'user.login_methods_changed': { sub: string; methods: string[] };
+  'organization.created': { organization_id: string; name: string; owner_sub?: string; actor?: string };
+  'organization.updated': { organization_id: string; name: string; actor?: string };
+  'organization.deleted': { organization_id: string; actor?: string };
+  'organization.member_added': { organization_id: string; sub: string; role: string; via: 'admin' | 'cabinet' | 'invitation' | 'federated'; actor?: string };
+  'organization.member_role_changed': { organization_id: string; sub: string; role: string; actor?: string };
+  'organization.member_removed': { organization_id: string; sub: string; via: 'admin' | 'cabinet' | 'left'; actor?: string };
+  'organization.invitation_created': { organization_id: string; invitation_id: string; role: string; channel: 'sms' | 'email'; actor?: string };
+  'organization.domain_claimed': { organization_id: string; domain: string; actor?: string };
+  'organization.domain_verified': { organization_id: string; domain: string; method: 'dns' | 'http'; actor?: string };
+  'organization.domain_removed': { organization_id: string; domain: string; actor?: string };
+  'organization.provider_changed': { organization_id: string; provider_id: string; change: 'added' | 'updated' | 'removed'; unlinked?: number; actor?: string };
 }
 
 export type DomainEventType = keyof DomainEvents;

@@ -17,7 +17,13 @@ export const OrganisationsSubjects = {
   memberships: 'accounts.v1.organization.memberships',
   federatedSignIn: 'accounts.v1.federated.sign_in',
   federatedLink: 'accounts.v1.federated.link',
+  federatedUnlink: 'accounts.v1.federated.unlink',
 } as const;
+
+/** Who asked for a change, when it is a person in the cabinet (absent for the admin API); kept in their audit trail. */
+export interface OrgActor {
+  actor?: string;
+}
 
 export type OrgRole = 'owner' | 'admin' | 'member';
 export const ORG_ROLES: readonly OrgRole[] = ['owner', 'admin', 'member'];
@@ -63,27 +69,27 @@ export type OrgError = 'not_found' | 'invalid_input';
 export type MemberSetError = OrgError | 'user_not_found' | 'last_owner';
 export type DomainClaimError = OrgError | 'domain_taken';
 
-export interface OrgIdRequest {
+export interface OrgIdRequest extends OrgActor {
   id: string;
 }
-export interface OrgCreateRequest {
+export interface OrgCreateRequest extends OrgActor {
   name: string;
   owner_sub?: string;
 }
-export interface OrgUpdateRequest {
+export interface OrgUpdateRequest extends OrgActor {
   id: string;
   name: string;
 }
-export interface MemberSetRequest {
+export interface MemberSetRequest extends OrgActor {
   id: string;
   sub: string;
   role: OrgRole;
 }
-export interface MemberRemoveRequest {
+export interface MemberRemoveRequest extends OrgActor {
   id: string;
   sub: string;
 }
-export interface InviteRequest {
+export interface InviteRequest extends OrgActor {
   id: string;
   email?: string;
   phone?: string;
@@ -92,11 +98,11 @@ export interface InviteRequest {
 export interface InvitationsAcceptRequest {
   sub: string;
 }
-export interface DomainClaimRequest {
+export interface DomainClaimRequest extends OrgActor {
   id: string;
   domain: string;
 }
-export interface DomainVerifiedRequest {
+export interface DomainVerifiedRequest extends OrgActor {
   id: string;
   domain: string;
   method: 'dns' | 'http';
@@ -128,6 +134,10 @@ export interface FederatedSignInRequest {
 }
 /** link_required: an account has this e-mail; its owner must sign in to it before it is linked. */
 export type FederatedSignInError = 'invalid_input' | 'link_required' | 'locked';
+/** With link_required: the account that has the address, so its owner can prove control of it (never shown to the browser). */
+export interface FederatedSignInDetails {
+  holder: string;
+}
 export interface FederatedSignIn {
   sub: string;
   created: boolean;
@@ -136,3 +146,11 @@ export interface FederatedLinkRequest extends FederatedSignInRequest {
   sub: string;
 }
 export type FederatedLinkError = 'invalid_input' | 'subject_taken' | 'not_found';
+
+/** The providers are gone (removed, or their organisation was): their upstream identities no longer sign anyone in. */
+export interface FederatedUnlinkRequest {
+  provider_ids: string[];
+}
+export interface FederatedUnlinked {
+  removed: number;
+}

@@ -158,8 +158,9 @@ export interface Contracts {
   [OrgS.domainRemove]: Contract<Org.DomainClaimRequest, { domain: string }, Org.OrgError>;
   [OrgS.route]: Contract<Org.RouteRequest, Org.Route, 'not_found'>;
   [OrgS.memberships]: Contract<Org.InvitationsAcceptRequest, Org.Membership[]>;
-  [OrgS.federatedSignIn]: Contract<Org.FederatedSignInRequest, Org.FederatedSignIn, Org.FederatedSignInError>;
+  [OrgS.federatedSignIn]: Contract<Org.FederatedSignInRequest, Org.FederatedSignIn, Org.FederatedSignInError, Org.FederatedSignInDetails>;
   [OrgS.federatedLink]: Contract<Org.FederatedLinkRequest, Org.FederatedSignIn, Org.FederatedLinkError>;
+  [OrgS.federatedUnlink]: Contract<Org.FederatedUnlinkRequest, Org.FederatedUnlinked, 'invalid_input'>;
 }
 
 export type Subject = keyof Contracts;

@@ -3,7 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { BusReply, FederatedLinkError, FederatedLinkRequest, FederatedSignIn, FederatedSignInError, FederatedSignInRequest, fail, ok } from '@idp/contracts';
+import {
+  BusReply, FederatedLinkError, FederatedLinkRequest, FederatedSignIn, FederatedSignInDetails, FederatedSignInError, FederatedSignInRequest, FederatedUnlinkRequest, FederatedUnlinked, fail, ok,
+} from '@idp/contracts';
 import { normaliseEmail } from '../users/identifiers';
 import { OrganizationsService } from './organizations.service';
 
@@ -23,10 +25,11 @@ export class FederatedIdentitiesService {
     private readonly events: EventPublisher,
   ) {}
 
-  async signIn(req: FederatedSignInRequest): Promise<BusReply<FederatedSignIn, FederatedSignInError>> {
+  async signIn(req: FederatedSignInRequest): Promise<BusReply<FederatedSignIn, FederatedSignInError, FederatedSignInDetails>> {
     const bad = invalid(req);
     if (bad) return fail('invalid_input', bad);
     const email = req.email ? normaliseEmail(String(req.email)) : null;
+    let joined = false;
     const outcome = await this.db.transaction(async (tx) => {
       const [linked] = await tx.query(
         `SELECT u.id, u.locked_at FROM accounts.federated_identities f JOIN accounts.users u ON u.id = f.user_id WHERE f.provider_id = $1 AND f.subject = $2`,
@@ -34,12 +37,12 @@ export class FederatedIdentitiesService {
       );
       if (linked) {
         if (linked.locked_at) return fail('locked', 'the account is locked');
-        await this.organizations.join(tx, req.organization_id, linked.id);
+        joined = await this.organizations.join(tx, req.organization_id, linked.id);
         return ok({ sub: linked.id as string, created: false });
       }
       if (email) {
         const [holder] = await tx.query(`SELECT id FROM accounts.users WHERE email = $1`, [email]);
-        if (holder) return fail('link_required', 'an account has this e-mail; sign in to it to link');
+        if (holder) return fail('link_required', 'an account has this e-mail; sign in to it to link', { holder: holder.id as string });
       }
       const id = randomUUID();
       await tx.query(
@@ -47,10 +50,11 @@ export class FederatedIdentitiesService {
         [id, `u${randomBytes(6).toString('hex')}`, email, !!email && req.email_verified !== false, text(req.given_name), text(req.family_name)],
       );
       await tx.query(`INSERT INTO accounts.federated_identities (provider_id, subject, user_id) VALUES ($1, $2, $3)`, [req.provider_id, req.subject, id]);
-      await this.organizations.join(tx, req.organization_id, id);
+      joined = await this.organizations.join(tx, req.organization_id, id);
       return ok({ sub: id, created: true });
     });
     if (outcome.ok && outcome.value.created) this.events.publish('user.registered', { sub: outcome.value.sub, method: 'federated' });
+    if (outcome.ok && joined) await this.organizations.joinedThroughFederation(req.organization_id, outcome.value.sub);
     return outcome;
   }
 
@@ -59,7 +63,8 @@ export class FederatedIdentitiesService {
     const bad = invalid(req);
     if (bad) return fail('invalid_input', bad);
     if (!UUID.test(String(req.sub))) return fail('not_found', 'no such user');
-    return this.db.transaction(async (tx) => {
+    let joined = false;
+    const outcome = await this.db.transaction(async (tx) => {
       const [user] = await tx.query(`SELECT id FROM accounts.users WHERE id = $1 FOR UPDATE`, [req.sub]);
       if (!user) return fail('not_found', 'no such user');
       const rows = await tx.query(
@@ -70,9 +75,20 @@ export class FederatedIdentitiesService {
         const [existing] = await tx.query(`SELECT user_id FROM accounts.federated_identities WHERE provider_id = $1 AND subject = $2`, [req.provider_id, req.subject]);
         if (existing?.user_id !== req.sub) return fail('subject_taken', 'this upstream identity is linked to another account');
       }
-      await this.organizations.join(tx, req.organization_id, req.sub);
+      joined = await this.organizations.join(tx, req.organization_id, req.sub);
       return ok({ sub: req.sub, created: false });
     });
+    if (outcome.ok && joined) await this.organizations.joinedThroughFederation(req.organization_id, req.sub);
+    return outcome;
+  }
+
+  /** The providers are gone: their upstream identities are forgotten, so they sign no one in again. */
+  async unlink(req: FederatedUnlinkRequest): Promise<BusReply<FederatedUnlinked, 'invalid_input'>> {
+    const ids = Array.isArray(req.provider_ids) ? req.provider_ids.map(String) : null;
+    if (!ids || ids.some((id) => !UUID.test(id))) return fail('invalid_input', 'provider_ids: a list of ids');
+    if (!ids.length) return ok({ removed: 0 });
+    const result = await this.db.query(`DELETE FROM accounts.federated_identities WHERE provider_id = ANY($1::uuid[]) RETURNING user_id`, [ids]);
+    return ok({ removed: Array.isArray(result[0]) ? result[0].length : 0 });
   }
 }
 

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  DomainClaimRequest, DomainVerifiedRequest, FederatedLinkRequest, FederatedSignInRequest, InvitationsAcceptRequest, InviteRequest, MemberRemoveRequest,
+  DomainClaimRequest, DomainVerifiedRequest, FederatedLinkRequest, FederatedSignInRequest, FederatedUnlinkRequest, InvitationsAcceptRequest, InviteRequest, MemberRemoveRequest,
   MemberSetRequest, OrgCreateRequest, OrgIdRequest, OrgUpdateRequest, OrganisationsSubjects as S, RouteRequest, fail, ok,
 } from '@idp/contracts';
 import { FederatedIdentitiesService } from './federated-identities.service';
@@ -17,7 +17,7 @@ export class OrganizationsController {
 
   @MessagePattern(S.create)
   create(@Payload() req: OrgCreateRequest) {
-    return this.orgs.create(req.name, req.owner_sub);
+    return this.orgs.create(req.name, req.owner_sub, req.actor);
   }
 
   @MessagePattern(S.list)
@@ -32,22 +32,22 @@ export class OrganizationsController {
 
   @MessagePattern(S.update)
   update(@Payload() req: OrgUpdateRequest) {
-    return this.orgs.update(String(req.id), req.name);
+    return this.orgs.update(String(req.id), req.name, req.actor);
   }
 
   @MessagePattern(S.remove)
   remove(@Payload() req: OrgIdRequest) {
-    return this.orgs.remove(String(req.id));
+    return this.orgs.remove(String(req.id), req.actor);
   }
 
   @MessagePattern(S.memberSet)
   setMember(@Payload() req: MemberSetRequest) {
-    return this.orgs.setMember(String(req.id), String(req.sub), req.role);
+    return this.orgs.setMember(String(req.id), String(req.sub), req.role, req.actor);
   }
 
   @MessagePattern(S.memberRemove)
   removeMember(@Payload() req: MemberRemoveRequest) {
-    return this.orgs.removeMember(String(req.id), String(req.sub));
+    return this.orgs.removeMember(String(req.id), String(req.sub), req.actor);
   }
 
   @MessagePattern(S.invite)
@@ -62,17 +62,17 @@ export class OrganizationsController {
 
   @MessagePattern(S.domainClaim)
   claimDomain(@Payload() req: DomainClaimRequest) {
-    return this.orgs.claimDomain(String(req.id), String(req.domain));
+    return this.orgs.claimDomain(String(req.id), String(req.domain), req.actor);
   }
 
   @MessagePattern(S.domainVerified)
   domainVerified(@Payload() req: DomainVerifiedRequest) {
-    return this.orgs.markVerified(String(req.id), String(req.domain), req.method);
+    return this.orgs.markVerified(String(req.id), String(req.domain), req.method, req.actor);
   }
 
   @MessagePattern(S.domainRemove)
   removeDomain(@Payload() req: DomainClaimRequest) {
-    return this.orgs.removeDomain(String(req.id), String(req.domain));
+    return this.orgs.removeDomain(String(req.id), String(req.domain), req.actor);
   }
 
   @MessagePattern(S.route)
@@ -94,5 +94,10 @@ export class OrganizationsController {
   @MessagePattern(S.federatedLink)
   federatedLink(@Payload() req: FederatedLinkRequest) {
     return this.federated.link(req);
+  }
+
+  @MessagePattern(S.federatedUnlink)
+  federatedUnlink(@Payload() req: FederatedUnlinkRequest) {
+    return this.federated.unlink(req);
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '@idp/contracts';
 import { normaliseEmail, normalisePhone } from '../users/identifiers';
 import { normaliseDomain } from './domain-name';
+import { OrganizationEvents } from './organization-events';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
@@ -22,9 +23,10 @@ export class OrganizationsService {
   constructor(
     @InjectDataSource('accounts') private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: OrganizationEvents,
   ) {}
 
-  async create(name: string, ownerSub?: string): Promise<BusReply<Organisation, OrgError | 'user_not_found'>> {
+  async create(name: string, ownerSub?: string, actor?: string): Promise<BusReply<Organisation, OrgError | 'user_not_found'>> {
     const clean = cleanName(name);
     if (!clean) return fail('invalid_input', 'name: 1-200 characters');
     if (ownerSub !== undefined && !(await this.userExists(ownerSub))) return fail('user_not_found', 'owner_sub: no such user');
@@ -34,6 +36,8 @@ export class OrganizationsService {
       if (ownerSub) await tx.query(`INSERT INTO accounts.organization_members (organization_id, user_id, role) VALUES ($1, $2, 'owner')`, [id, ownerSub]);
       return row;
     });
+    await this.events.emit('organization.created', { organization_id: id, name: clean, ...(ownerSub ? { owner_sub: ownerSub } : {}), ...by(actor) });
+    if (ownerSub) await this.events.emit('organization.member_added', { organization_id: id, sub: ownerSub, role: 'owner', via: actor ? 'cabinet' : 'admin', ...by(actor) });
     return ok(orgView(org));
   }
 
@@ -50,26 +54,31 @@ export class OrganizationsService {
     return ok({ ...orgView(org), members: members.map(memberView), domains: domains.map(domainView), invitations: invitations.map(invitationView) });
   }
 
-  async update(id: string, name: string): Promise<BusReply<Organisation, OrgError>> {
+  async update(id: string, name: string, actor?: string): Promise<BusReply<Organisation, OrgError>> {
     const clean = cleanName(name);
     if (!clean) return fail('invalid_input', 'name: 1-200 characters');
     if (!UUID.test(String(id))) return fail('not_found', 'no such organization');
     const rows = changed(await this.db.query(`UPDATE accounts.organizations SET name = $2, updated_at = now() WHERE id = $1 RETURNING *`, [id, clean]));
-    return rows[0] ? ok(orgView(rows[0])) : fail('not_found', 'no such organization');
+    if (!rows[0]) return fail('not_found', 'no such organization');
+    await this.events.emit('organization.updated', { organization_id: id, name: clean, ...by(actor) });
+    return ok(orgView(rows[0]));
   }
 
-  async remove(id: string): Promise<BusReply<{ id: string }, OrgError>> {
+  /** Deletes the organisation with its members, invitations and domains (so its domains stop routing). */
+  async remove(id: string, actor?: string): Promise<BusReply<{ id: string }, OrgError>> {
     if (!UUID.test(String(id))) return fail('not_found', 'no such organization');
     const gone = changed(await this.db.query(`DELETE FROM accounts.organizations WHERE id = $1 RETURNING id`, [id]));
-    return gone.length ? ok({ id }) : fail('not_found', 'no such organization');
+    if (!gone.length) return fail('not_found', 'no such organization');
+    await this.events.emit('organization.deleted', { organization_id: id, ...by(actor) });
+    return ok({ id });
   }
 
   /** Adds a member or changes their role; an organisation that has an owner keeps at least one. */
-  async setMember(id: string, sub: string, role: OrgRole): Promise<BusReply<OrgMember, MemberSetError>> {
+  async setMember(id: string, sub: string, role: OrgRole, actor?: string): Promise<BusReply<OrgMember, MemberSetError>> {
     if (!ORG_ROLES.includes(role)) return fail('invalid_input', `role: one of ${ORG_ROLES.join(', ')}`);
     if (!(await this.find(id))) return fail('not_found', 'no such organization');
     if (!(await this.userExists(sub))) return fail('user_not_found', 'sub: no such user');
-    return this.db.transaction(async (tx) => {
+    const outcome = await this.db.transaction(async (tx) => {
       await this.lockOrg(tx, id);
       const [before] = await tx.query(`SELECT role FROM accounts.organization_members WHERE organization_id = $1 AND user_id = $2`, [id, sub]);
       if (before?.role === 'owner' && role !== 'owner' && (await this.owners(tx, id)) === 1) return fail('last_owner', 'the organization would have no owner');
@@ -78,13 +87,18 @@ export class OrganizationsService {
          ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role RETURNING *`,
         [id, sub, role],
       );
-      return ok(memberView(row));
+      return ok({ member: memberView(row), before: (before?.role ?? null) as OrgRole | null });
     });
+    if (!outcome.ok) return outcome;
+    const { member, before } = outcome.value;
+    if (!before) await this.events.emit('organization.member_added', { organization_id: id, sub, role, via: actor ? 'cabinet' : 'admin', ...by(actor) });
+    else if (before !== role) await this.events.emit('organization.member_role_changed', { organization_id: id, sub, role, ...by(actor) });
+    return ok(member);
   }
 
-  async removeMember(id: string, sub: string): Promise<BusReply<{ sub: string }, MemberSetError>> {
+  async removeMember(id: string, sub: string, actor?: string): Promise<BusReply<{ sub: string }, MemberSetError>> {
     if (!UUID.test(String(id)) || !UUID.test(String(sub))) return fail('not_found', 'no such member');
-    return this.db.transaction(async (tx) => {
+    const outcome = await this.db.transaction(async (tx) => {
       await this.lockOrg(tx, id);
       const [before] = await tx.query(`SELECT role FROM accounts.organization_members WHERE organization_id = $1 AND user_id = $2`, [id, sub]);
       if (!before) return fail('not_found', 'no such member');
@@ -92,6 +106,8 @@ export class OrganizationsService {
       await tx.query(`DELETE FROM accounts.organization_members WHERE organization_id = $1 AND user_id = $2`, [id, sub]);
       return ok({ sub });
     });
+    if (outcome.ok) await this.events.emit('organization.member_removed', { organization_id: id, sub, via: !actor ? 'admin' : actor === sub ? 'left' : 'cabinet', ...by(actor) });
+    return outcome;
   }
 
   async invite(req: InviteRequest): Promise<BusReply<OrgInvitation, OrgError>> {
@@ -107,6 +123,7 @@ export class OrganizationsService {
       `INSERT INTO accounts.organization_invitations (id, organization_id, email, phone, role) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
       [randomUUID(), req.id, email, phone, role],
     );
+    await this.events.emit('organization.invitation_created', { organization_id: req.id, invitation_id: row.id, role, channel: email ? 'email' : 'sms', ...by(req.actor) });
     return ok(invitationView(row));
   }
 
@@ -123,18 +140,24 @@ export class OrganizationsService {
          RETURNING organization_id, role`,
         [sub],
       ));
+      const joined: Array<{ organization_id: string; role: OrgRole }> = [];
       for (const inv of accepted) {
-        await tx.query(
-          `INSERT INTO accounts.organization_members (organization_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT (organization_id, user_id) DO NOTHING`,
+        const rows: Row[] = await tx.query(
+          `INSERT INTO accounts.organization_members (organization_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT (organization_id, user_id) DO NOTHING RETURNING organization_id`,
           [inv.organization_id, sub, inv.role],
         );
+        if (rows.length) joined.push({ organization_id: inv.organization_id, role: inv.role });
       }
-      return [...new Set(accepted.map((a) => a.organization_id as string))];
+      return { joined, ids: [...new Set(accepted.map((a) => a.organization_id as string))] };
+    }).then(async (result) => {
+      if (Array.isArray(result)) return result;
+      for (const j of result.joined) await this.events.emit('organization.member_added', { organization_id: j.organization_id, sub, role: j.role, via: 'invitation' });
+      return result.ids;
     });
   }
 
   /** Claims a domain for an organisation (unverified, with a fresh token); a domain belongs to one organisation only. */
-  async claimDomain(id: string, raw: string): Promise<BusReply<OrgDomain, DomainClaimError>> {
+  async claimDomain(id: string, raw: string, actor?: string): Promise<BusReply<OrgDomain, DomainClaimError>> {
     const domain = normaliseDomain(raw);
     if (!domain) return fail('invalid_input', 'domain: not a domain name');
     if (!(await this.find(id))) return fail('not_found', 'no such organization');
@@ -144,7 +167,10 @@ export class OrganizationsService {
        ON CONFLICT (domain) DO NOTHING RETURNING *`,
       [domain, id, token],
     );
-    if (rows[0]) return ok(domainView(rows[0]));
+    if (rows[0]) {
+      await this.events.emit('organization.domain_claimed', { organization_id: id, domain, ...by(actor) });
+      return ok(domainView(rows[0]));
+    }
     const [existing] = await this.db.query(`SELECT * FROM accounts.organization_domains WHERE domain = $1`, [domain]);
     return existing?.organization_id === id ? ok(domainView(existing)) : fail('domain_taken', 'domain: another organization has claimed it');
   }
@@ -157,7 +183,7 @@ export class OrganizationsService {
   }
 
   /** The auth service proved control of the domain (DNS TXT or the well-known file). */
-  async markVerified(id: string, raw: string, method: 'dns' | 'http'): Promise<BusReply<OrgDomain, OrgError>> {
+  async markVerified(id: string, raw: string, method: 'dns' | 'http', actor?: string): Promise<BusReply<OrgDomain, OrgError>> {
     const domain = normaliseDomain(raw);
     if (!domain || !UUID.test(String(id))) return fail('not_found', 'no such domain');
     if (method !== 'dns' && method !== 'http') return fail('invalid_input', 'method: dns or http');
@@ -166,14 +192,18 @@ export class OrganizationsService {
        WHERE domain = $1 AND organization_id = $2 RETURNING *`,
       [domain, id, method],
     ));
-    return rows[0] ? ok(domainView(rows[0])) : fail('not_found', 'no such domain');
+    if (!rows[0]) return fail('not_found', 'no such domain');
+    await this.events.emit('organization.domain_verified', { organization_id: id, domain, method: rows[0].method, ...by(actor) });
+    return ok(domainView(rows[0]));
   }
 
-  async removeDomain(id: string, raw: string): Promise<BusReply<{ domain: string }, OrgError>> {
+  async removeDomain(id: string, raw: string, actor?: string): Promise<BusReply<{ domain: string }, OrgError>> {
     const domain = normaliseDomain(raw);
     if (!domain || !UUID.test(String(id))) return fail('not_found', 'no such domain');
     const gone = changed(await this.db.query(`DELETE FROM accounts.organization_domains WHERE domain = $1 AND organization_id = $2 RETURNING domain`, [domain, id]));
-    return gone.length ? ok({ domain }) : fail('not_found', 'no such domain');
+    if (!gone.length) return fail('not_found', 'no such domain');
+    await this.events.emit('organization.domain_removed', { organization_id: id, domain, ...by(actor) });
+    return ok({ domain });
   }
 
   /** Only a verified domain routes. */
@@ -209,8 +239,17 @@ export class OrganizationsService {
   }
 
   /** Adds the account to the organisation as a member unless it already is one. */
-  async join(tx: EntityManager, id: string, sub: string): Promise<void> {
-    await tx.query(`INSERT INTO accounts.organization_members (organization_id, user_id, role) VALUES ($1, $2, 'member') ON CONFLICT DO NOTHING`, [id, sub]);
+  /** True when the account joined now (the caller announces it once its transaction is committed). */
+  async join(tx: EntityManager, id: string, sub: string): Promise<boolean> {
+    const rows: Row[] = await tx.query(
+      `INSERT INTO accounts.organization_members (organization_id, user_id, role) VALUES ($1, $2, 'member') ON CONFLICT DO NOTHING RETURNING user_id`,
+      [id, sub],
+    );
+    return rows.length > 0;
+  }
+
+  async joinedThroughFederation(id: string, sub: string): Promise<void> {
+    await this.events.emit('organization.member_added', { organization_id: id, sub, role: 'member', via: 'federated' });
   }
 
   private async find(id: string): Promise<Row | null> {
@@ -233,6 +272,8 @@ export class OrganizationsService {
     return Number(row.n);
   }
 }
+
+const by = (actor?: string) => (actor && UUID.test(String(actor)) ? { actor } : {});
 
 function cleanName(name: unknown): string | null {
   const clean = typeof name === 'string' ? name.trim() : '';

@@ -18,6 +18,7 @@ import { renderErrorPage } from './views/error.view';
 import { renderLogin } from './views/login.view';
 import { renderRegister } from './views/register.view';
 import { renderFederatedForm } from '../organizations/federated.view';
+import { HomeRealm } from '../organizations/home-realm';
 
 const REGISTER_ERRORS = {
   login_taken: 'register.loginTaken',
@@ -37,6 +38,7 @@ export class InteractionController {
     private readonly bus: BusClient,
     private readonly throttle: PasswordThrottleService,
     private readonly events: EventPublisher,
+    private readonly homeRealm: HomeRealm,
   ) {}
 
   @Get(':id')
@@ -74,6 +76,8 @@ export class InteractionController {
     if (!interaction || interaction.state !== 'login') return interaction && this.flow.redirect(reply, interaction);
     const base = await this.flow.pageBase(interaction, req);
     const methods = loginMethods(base.client);
+    // A work address on a verified company domain goes to the company's sign-in, not to a password check.
+    if (await this.homeRealm.divert(reply, interaction, base.client, str(form.username))) return;
     if (!methods.password) return this.flow.html(reply, renderErrorPage(base.locale, t(base.locale, 'login.passwordNotAllowed')), 403);
     const wait = await this.throttle.blocked(str(form.username), req.ip);
     if (wait !== null) {

@@ -1,7 +1,7 @@
 import { Client } from '../oidc/clients/clients.service';
 
 /** The ways in a client allows (allowed_login_methods); password only when the client is gone. */
-export function loginMethods(client: Client | null): { password: boolean; phone: boolean; email: boolean; certificate: boolean } {
+export function loginMethods(client: Client | null): { password: boolean; phone: boolean; email: boolean; certificate: boolean; federated: boolean } {
   const allowed = client?.metadata.allowed_login_methods ?? ['password'];
   return {
     password: allowed.includes('password'),
@@ -9,5 +9,6 @@ export function loginMethods(client: Client | null): { password: boolean; phone:
     email: allowed.includes('email_otp'),
     // Kontur: mobile (native) apps never sign in by certificate.
     certificate: allowed.includes('certificate') && client?.metadata.application_type !== 'native',
+    federated: allowed.includes('federated'),
   };
 }

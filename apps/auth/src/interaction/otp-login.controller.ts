@@ -11,6 +11,7 @@ import { renderLogin } from './views/login.view';
 import { renderOtp } from './views/otp.view';
 import { renderProfile } from './views/profile.view';
 import { OtpCheckThrottleService } from '../rate-limit/otp-check-throttle.service';
+import { HomeRealm } from '../organizations/home-realm';
 
 type Vars = { seconds: number; left: number; channel: OtpChannel };
 
@@ -46,6 +47,7 @@ export class OtpLoginController {
     private readonly interactions: InteractionsService,
     private readonly bus: BusClient,
     private readonly throttle: OtpCheckThrottleService,
+    private readonly homeRealm: HomeRealm,
   ) {}
 
   @Post(':id/otp/phone')
@@ -146,6 +148,8 @@ export class OtpLoginController {
     const methods = loginMethods(base.client);
     if (!(channel === 'sms' ? methods.phone : methods.email)) return this.flow.redirect(reply, interaction);
     const typed = str(channel === 'sms' ? form.phone : form.email);
+    // A work address on a verified company domain goes to the company's sign-in instead of getting a code.
+    if (channel === 'email' && (await this.homeRealm.divert(reply, interaction, base.client, typed))) return;
     const sent = await this.send(base, req, channel, typed);
     if (!sent.ok) {
       const error = SEND_ERRORS[sent.code];

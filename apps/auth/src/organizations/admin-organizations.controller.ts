@@ -92,7 +92,7 @@ export class AdminOrganizationsController {
   async remove(@Param('id') id: string) {
     const reply = await this.bus.request(S.remove, { id });
     if (!reply.ok) throw toHttp(reply.code, reply.message);
-    await this.upstreams.removeForOrganization(id);
+    await this.upstreams.discardForOrganization(id);
   }
 
   /** Adds a member or changes their role: `{"role": "owner" | "admin" | "member"}`. */
@@ -187,20 +187,35 @@ export class AdminOrganizationsController {
     if (!org.ok) throw toHttp(org.code, org.message);
     const input = validBody(UpstreamProviderDto, body);
     try {
-      return this.upstreams.view(await this.upstreams.create(id, input));
+      return this.upstreams.view(await this.upstreams.add(id, input));
     } catch (err) {
       if (err instanceof UpstreamInputError) throw new FieldValidationError(err.fields);
       throw err;
     }
   }
 
+  /** Changes a provider: the fields given replace the stored ones, checked as on creation; `client_secret` only when it changes. */
+  @Patch(':id/upstream-providers/:provider')
+  async updateUpstream(@Param('id') id: string, @Param('provider') provider: string, @Body() body: unknown) {
+    const input = requireObject(body);
+    try {
+      const updated = await this.upstreams.change(id, provider, input);
+      if (!updated) throw new NotFoundError('upstream provider');
+      return this.upstreams.view(updated);
+    } catch (err) {
+      if (err instanceof UpstreamInputError) throw new FieldValidationError(err.fields);
+      throw err;
+    }
+  }
+
+  /** Removes a provider and the upstream identities linked through it. */
   @Delete(':id/upstream-providers/:provider')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an upstream provider' })
   @ApiNoContentResponse({ description: 'removed' })
   @ApiNotFoundResponse({ type: ApiErrorDto })
   async removeUpstream(@Param('id') id: string, @Param('provider') provider: string) {
-    if (!(await this.upstreams.remove(id, provider))) throw new NotFoundError('upstream provider');
+    if (!(await this.upstreams.discard(id, provider))) throw new NotFoundError('upstream provider');
   }
 
   @Delete(':id/domains/:domain')

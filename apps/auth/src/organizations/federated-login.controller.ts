@@ -12,17 +12,15 @@ import { Form, InteractionFlow, str } from '../interaction/interaction-flow.serv
 import { loginMethods } from '../interaction/login-methods';
 import { renderErrorPage } from '../interaction/views/error.view';
 import { renderLogin } from '../interaction/views/login.view';
-import { randomToken, sha256 } from '../oidc/crypto';
+import { sha256 } from '../oidc/crypto';
 import { renderFederatedForm, renderLinkPage } from './federated.view';
 import { UpstreamProfile, UpstreamRefused, UpstreamUntrusted, redeemCode } from './upstream-client';
 import { UpstreamProvidersService } from './upstream-providers.service';
 import { PasswordThrottleService } from '../rate-limit/password-throttle.service';
 import { FederatedSessions } from './federated-sessions';
+import { LinkProof } from './link-proof';
+import { BROWSER_COOKIE, CALLBACK_PATH, HomeRealm, TRIP_SECONDS } from './home-realm';
 
-const BROWSER_COOKIE = 'idp_federated';
-const CALLBACK_PATH = '/interaction/federated/callback';
-/** How long a trip to the upstream may take. */
-const TRIP_SECONDS = 600;
 type Row = Record<string, any>;
 const changed = (result: unknown): Row[] => (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : []) as Row[];
 
@@ -46,6 +44,8 @@ export class FederatedLoginController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly throttle: PasswordThrottleService,
     private readonly federatedSessions: FederatedSessions,
+    private readonly homeRealm: HomeRealm,
+    private readonly proof: LinkProof,
   ) {}
 
   private get redirectUri() {
@@ -59,35 +59,12 @@ export class FederatedLoginController {
     if (!interaction || interaction.state !== 'login') return interaction && this.flow.redirect(reply, interaction);
     const base = await this.flow.pageBase(interaction, req);
     const email = str(form.email).trim();
-    const route = email ? await this.bus.request(S.route, { email }) : null;
-    const provider = route?.ok ? (await this.providers.forOrganization(route.value.organization_id))[0] : undefined;
-    if (!route?.ok || !provider || !base.client?.metadata.allowed_login_methods.includes('federated')) {
+    const provider = email ? await this.homeRealm.providerFor(base.client, email) : null;
+    if (!provider) {
       const federatedForm = renderFederatedForm(base.locale, id, base.csrf, email, t(base.locale, 'fed.noRoute'));
       return this.flow.html(reply, renderLogin({ ...base, methods: loginMethods(base.client), federatedForm }), 400);
     }
-    const state = randomToken();
-    const nonce = randomToken();
-    const verifier = randomToken();
-    const browser = randomToken();
-    await this.db.query(
-      `INSERT INTO auth.federated_logins (state_hash, interaction_id, provider_id, organization_id, nonce, code_verifier, browser_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [sha256(state), interaction.id, provider.id, provider.organizationId, nonce, verifier, sha256(browser)],
-    );
-    void reply.setCookie(BROWSER_COOKIE, browser, { path: CALLBACK_PATH, httpOnly: true, sameSite: 'lax', secure: this.config.issuer.startsWith('https://'), maxAge: TRIP_SECONDS });
-    const url = new URL(provider.authorizationEndpoint);
-    const params: Record<string, string> = {
-      response_type: 'code',
-      client_id: provider.clientId,
-      redirect_uri: this.redirectUri,
-      state,
-      code_challenge: sha256(verifier),
-      code_challenge_method: 'S256',
-      login_hint: email,
-    };
-    if (provider.scopes.length) params.scope = provider.scopes.join(' ');
-    if (provider.kind === 'oidc') params.nonce = nonce;
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    void reply.redirect(url.toString(), 303);
+    return this.homeRealm.send(reply, interaction, provider, email);
   }
 
   @Get('federated/callback')
@@ -131,9 +108,10 @@ export class FederatedLoginController {
     if (!signIn.ok) {
       if (signIn.code === 'link_required') {
         await this.db.query(
-          `INSERT INTO auth.federated_pending_links (interaction_id, provider_id, organization_id, profile) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (interaction_id) DO UPDATE SET provider_id = EXCLUDED.provider_id, organization_id = EXCLUDED.organization_id, profile = EXCLUDED.profile, created_at = now()`,
-          [interaction.id, provider.id, provider.organizationId, JSON.stringify(identity)],
+          `INSERT INTO auth.federated_pending_links (interaction_id, provider_id, organization_id, profile, holder_sub) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (interaction_id) DO UPDATE SET provider_id = EXCLUDED.provider_id, organization_id = EXCLUDED.organization_id, profile = EXCLUDED.profile,
+             holder_sub = EXCLUDED.holder_sub, challenge_id = NULL, challenge_channel = NULL, challenge_destination = NULL, created_at = now()`,
+          [interaction.id, provider.id, provider.organizationId, JSON.stringify(identity), signIn.details?.holder ?? null],
         );
         return this.flow.redirect(reply, interaction, '/federated/link');
       }
@@ -150,7 +128,7 @@ export class FederatedLoginController {
     const pending = await this.pending(interaction.id);
     if (!pending || interaction.state !== 'login') return this.flow.redirect(reply, interaction);
     const base = await this.flow.pageBase(interaction, req);
-    return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email: pending.profile.email }));
+    return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email: pending.profile.email, codes: await this.proof.options(pending.holder) }));
   }
 
   /** The owner of the existing account signs in to it with its password; only then is the upstream identity linked. */
@@ -167,13 +145,13 @@ export class FederatedLoginController {
     const wait = await this.throttle.blocked(str(form.username), req.ip);
     if (wait !== null) {
       void reply.header('Retry-After', String(wait));
-      return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email, failed: true }), 429);
+      return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email, failed: true, codes: await this.proof.options(pending.holder) }), 429);
     }
     const verified = await this.bus.request(AccountsSubjects.passwordVerify, { login: str(form.username), password: str(form.password) });
     const owner = verified.ok ? await this.bus.request(AccountsSubjects.claimsGet, { sub: verified.value.sub, scopes: ['email'] }) : null;
     if (!verified.ok || !owner?.ok || owner.value.email !== email) {
       if (!verified.ok) await this.throttle.failed(str(form.username), req.ip);
-      return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email, failed: true }), 401);
+      return this.flow.html(reply, renderLinkPage({ locale: base.locale, interactionId: id, csrf: base.csrf, email, failed: true, codes: await this.proof.options(pending.holder) }), 401);
     }
     const linked = await this.bus.request(S.federatedLink, { ...(pending.profile as FederatedSignInRequest), sub: verified.value.sub });
     if (!linked.ok) return this.flow.html(reply, renderErrorPage(base.locale, t(base.locale, 'fed.badResponse')), 409);
@@ -187,10 +165,9 @@ export class FederatedLoginController {
     return this.flow.signedIn(interaction, req, reply, sub, amr);
   }
 
-  private async pending(interactionId: string): Promise<{ provider_id: string; profile: Record<string, any> } | null> {
-    const [row] = await this.db.query(`SELECT provider_id, profile FROM auth.federated_pending_links WHERE interaction_id = $1 AND created_at > now() - interval '15 minutes'`, [interactionId]);
-    if (!row) return null;
-    return { provider_id: row.provider_id, profile: typeof row.profile === 'string' ? JSON.parse(row.profile) : row.profile };
+  private async pending(interactionId: string) {
+    const found = await this.proof.pending(interactionId);
+    return found && { provider_id: found.providerId, profile: found.profile as Record<string, any>, holder: found.holder };
   }
 }
 

@@ -5,6 +5,9 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
 import { decryptSecret, encryptSecret } from '@idp/jwk';
 import { Outbound } from '@idp/outbound';
+import { BusClient, EventPublisher } from '@idp/bus';
+import { OrganisationsSubjects } from '@idp/contracts';
+import { AuditTrailService } from '../account/audit-trail.service';
 import { FieldErrors } from '../oidc/clients/client-metadata.validator';
 
 export type UpstreamKind = 'oidc' | 'oauth2';
@@ -56,14 +59,96 @@ export class UpstreamProvidersService {
     @InjectDataSource('auth') private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbound: Outbound,
+    private readonly bus: BusClient,
+    private readonly events: EventPublisher,
+    private readonly audit: AuditTrailService,
   ) {}
 
+  /** Adds a provider and announces it (organization.provider_changed). */
+  async add(organizationId: string, input: Record<string, unknown>, actor?: string): Promise<UpstreamProvider> {
+    const created = await this.create(organizationId, input);
+    await this.announce(organizationId, created.id, 'added', actor);
+    return created;
+  }
+
+  async change(organizationId: string, id: string, input: Record<string, unknown>, actor?: string): Promise<UpstreamProvider | null> {
+    const updated = await this.update(organizationId, id, input);
+    if (updated) await this.announce(organizationId, id, 'updated', actor);
+    return updated;
+  }
+
+  /** Removes the provider and forgets the upstream identities it linked. */
+  async discard(organizationId: string, id: string, actor?: string): Promise<boolean> {
+    if (!(await this.remove(organizationId, id))) return false;
+    const unlinked = await this.unlink([id]);
+    await this.announce(organizationId, id, 'removed', actor, unlinked);
+    return true;
+  }
+
+  /** The organisation is gone: so are its providers and their links. */
+  async discardForOrganization(organizationId: string, actor?: string): Promise<void> {
+    const ids = await this.removeForOrganization(organizationId);
+    if (!ids.length) return;
+    const unlinked = await this.unlink(ids);
+    for (const id of ids) await this.announce(organizationId, id, 'removed', actor, unlinked);
+  }
+
+  private async unlink(ids: string[]): Promise<number> {
+    const reply = await this.bus.request(OrganisationsSubjects.federatedUnlink, { provider_ids: ids });
+    return reply.ok ? reply.value.removed : 0;
+  }
+
+  private async announce(organizationId: string, providerId: string, change: 'added' | 'updated' | 'removed', actor?: string, unlinked?: number) {
+    const data = { organization_id: organizationId, provider_id: providerId, change, ...(unlinked !== undefined ? { unlinked } : {}), ...(actor ? { actor } : {}) };
+    this.events.publish('organization.provider_changed', data);
+    if (actor) await this.audit.record('organization.provider_changed', actor, {}, data);
+  }
+
   async create(organizationId: string, input: Record<string, unknown>): Promise<UpstreamProvider> {
+    const v = await this.validate(input);
+    const id = randomUUID();
+    const sealed = encryptSecret(v.clientSecret!, this.config.keyEncryptionKey, aad(id));
+    const [row] = await this.db.query(
+      `INSERT INTO auth.upstream_providers (id, organization_id, kind, name, issuer, discovery_url, authorization_endpoint, token_endpoint, userinfo_endpoint, jwks_uri, end_session_endpoint, client_id, client_secret_sealed, scopes, claim_mapping)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
+      [id, organizationId, v.kind, v.name, v.endpoints.issuer, v.endpoints.discovery_url, v.endpoints.authorization_endpoint, v.endpoints.token_endpoint, v.endpoints.userinfo_endpoint, v.endpoints.jwks_uri, v.endpoints.end_session_endpoint, v.clientId, sealed, v.scopes.join(' '), JSON.stringify(v.mapping)],
+    );
+    return fromRow(row);
+  }
+
+  /**
+   * Changes a provider: the fields given replace the stored ones and the result is validated as a
+   * new one would be (discovery is read again); the secret stays unless a new one is given.
+   * Null when the provider is not the organisation's.
+   */
+  async update(organizationId: string, id: string, input: Record<string, unknown>): Promise<UpstreamProvider | null> {
+    const current = await this.find(id);
+    if (!current || current.organizationId !== organizationId) return null;
+    const kind = input.kind ?? current.kind;
+    // Moving between kinds starts from the new kind's own fields; otherwise the stored ones fill the gaps.
+    const keep: Record<string, unknown> = kind !== current.kind ? {} : current.kind === 'oidc'
+      ? { discovery_url: current.discoveryUrl }
+      : { authorization_endpoint: current.authorizationEndpoint, token_endpoint: current.tokenEndpoint, userinfo_endpoint: current.userinfoEndpoint, ...(current.endSessionEndpoint ? { end_session_endpoint: current.endSessionEndpoint } : {}) };
+    const merged = { name: current.name, client_id: current.clientId, scopes: current.scopes, claim_mapping: current.claimMapping, ...keep, ...input, kind };
+    const v = await this.validate(merged, input.client_secret === undefined);
+    const sealed = v.clientSecret === undefined ? current.clientSecretSealed : encryptSecret(v.clientSecret, this.config.keyEncryptionKey, aad(id));
+    const result = await this.db.query(
+      `UPDATE auth.upstream_providers SET kind = $3, name = $4, issuer = $5, discovery_url = $6, authorization_endpoint = $7, token_endpoint = $8, userinfo_endpoint = $9, jwks_uri = $10,
+         end_session_endpoint = $11, client_id = $12, client_secret_sealed = $13, scopes = $14, claim_mapping = $15 WHERE id = $1 AND organization_id = $2 RETURNING *`,
+      [id, organizationId, v.kind, v.name, v.endpoints.issuer, v.endpoints.discovery_url, v.endpoints.authorization_endpoint, v.endpoints.token_endpoint, v.endpoints.userinfo_endpoint, v.endpoints.jwks_uri, v.endpoints.end_session_endpoint, v.clientId, sealed, v.scopes.join(' '), JSON.stringify(v.mapping)],
+    );
+    const rows = Array.isArray(result[0]) ? result[0] : [];
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  /** The checks of a new provider; with keepSecret the secret may be left out (it is then unchanged). */
+  private async validate(input: Record<string, unknown>, keepSecret = false) {
     const errors: FieldErrors = {};
     const kind = input.kind ?? 'oidc';
     if (kind !== 'oidc' && kind !== 'oauth2') errors.kind = 'must be oidc or oauth2';
     if (typeof input.client_id !== 'string' || !input.client_id) errors.client_id = 'is required';
-    if (typeof input.client_secret !== 'string' || !input.client_secret) errors.client_secret = 'is required';
+    if (!(keepSecret && input.client_secret === undefined) && (typeof input.client_secret !== 'string' || !input.client_secret)) errors.client_secret = 'is required';
+    if (input.name !== undefined && typeof input.name !== 'string') errors.name = 'must be a string';
     const name = typeof input.name === 'string' && input.name.trim() ? input.name.trim().slice(0, 200) : 'Company account';
     const scopes = input.scopes === undefined ? (kind === 'oidc' ? ['openid', 'email', 'profile'] : []) : input.scopes;
     if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))) errors.scopes = 'must be an array of scope names';
@@ -97,20 +182,21 @@ export class UpstreamProvidersService {
         if (!httpUrl(input[f])) errors[f] = 'is required: an http(s) URL';
         else endpoints[f] = input[f] as string;
       }
-      if (input.end_session_endpoint !== undefined) {
+      if (input.end_session_endpoint !== undefined && input.end_session_endpoint !== null) {
         if (!httpUrl(input.end_session_endpoint)) errors.end_session_endpoint = 'must be an http(s) URL';
         else endpoints.end_session_endpoint = input.end_session_endpoint;
       }
     }
     if (Object.keys(errors).length) throw new UpstreamInputError(errors);
-    const id = randomUUID();
-    const sealed = encryptSecret(input.client_secret as string, this.config.keyEncryptionKey, aad(id));
-    const [row] = await this.db.query(
-      `INSERT INTO auth.upstream_providers (id, organization_id, kind, name, issuer, discovery_url, authorization_endpoint, token_endpoint, userinfo_endpoint, jwks_uri, end_session_endpoint, client_id, client_secret_sealed, scopes, claim_mapping)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
-      [id, organizationId, kind, name, endpoints.issuer, endpoints.discovery_url, endpoints.authorization_endpoint, endpoints.token_endpoint, endpoints.userinfo_endpoint, endpoints.jwks_uri, endpoints.end_session_endpoint, input.client_id, sealed, (scopes as string[]).join(' '), JSON.stringify(mapping)],
-    );
-    return fromRow(row);
+    return {
+      kind: kind as UpstreamKind,
+      name,
+      clientId: input.client_id as string,
+      clientSecret: input.client_secret as string | undefined,
+      scopes: scopes as string[],
+      mapping,
+      endpoints,
+    };
   }
 
   async forOrganization(organizationId: string): Promise<UpstreamProvider[]> {
@@ -130,8 +216,11 @@ export class UpstreamProvidersService {
     return Array.isArray(result[0]) && result[0].length > 0;
   }
 
-  async removeForOrganization(organizationId: string): Promise<void> {
-    if (/^[0-9a-f-]{36}$/.test(organizationId)) await this.db.query(`DELETE FROM auth.upstream_providers WHERE organization_id = $1`, [organizationId]);
+  /** Removes every provider of the organisation; answers their ids (their links go too). */
+  async removeForOrganization(organizationId: string): Promise<string[]> {
+    if (!/^[0-9a-f-]{36}$/.test(organizationId)) return [];
+    const result = await this.db.query(`DELETE FROM auth.upstream_providers WHERE organization_id = $1 RETURNING id`, [organizationId]);
+    return (Array.isArray(result[0]) ? result[0] : []).map((r: { id: string }) => r.id);
   }
 
   clientSecret(p: UpstreamProvider): string {

@@ -42,6 +42,7 @@ function nav(l: Locale): string {
     ['#password', 'account.password'],
     ['/account/two-factor', 'account.twoFactor'],
     ['/account/certificates', 'certs.title'],
+    ['/account/organizations', 'org.title'],
     ['#sessions', 'account.sessions'],
     ['#apps', 'account.apps'],
     ['#security', 'account.security'],

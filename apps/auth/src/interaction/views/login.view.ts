@@ -13,7 +13,7 @@ export interface LoginView {
   /** Good news above the forms (the password was reset). */
   notice?: string;
   /** Which ways in the client allows (its allowed_login_methods). */
-  methods: { password: boolean; phone: boolean; email: boolean; certificate?: boolean };
+  methods: { password: boolean; phone: boolean; email: boolean; certificate?: boolean; federated?: boolean };
   /** Values and errors of the one-time code forms. */
   phone?: string;
   email?: string;
@@ -33,8 +33,8 @@ export function renderLogin(v: LoginView): string {
 ${csrfField(v.csrf)}
 <label for="username">${esc(t(l, 'login.username'))}</label>
 <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${esc(v.login)}" ${v.login || v.otpError ? '' : 'autofocus'}>
-<label for="password">${esc(t(l, 'login.password'))}</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required ${v.login ? 'autofocus' : ''}>
+${v.methods.federated ? `<p class="muted" id="company-hint">${esc(t(l, 'login.companyHint'))}</p>\n` : ''}<label for="password">${esc(t(l, 'login.password'))}</label>
+<input type="password" id="password" name="password" autocomplete="current-password" ${v.methods.federated ? '' : 'required '}${v.login ? 'autofocus' : ''}>
 <button type="submit">${esc(t(l, 'login.submit'))}</button>
 </form>
 <p class="muted"><a href="/interaction/${id}/recovery" id="forgot-password">${esc(t(l, 'login.forgot'))}</a></p>`

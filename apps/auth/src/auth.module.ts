@@ -121,6 +121,8 @@ import { UpstreamProvidersService } from './organizations/upstream-providers.ser
 import { OrganizationAccess } from './organizations/organization-access';
 import { FederatedSessions } from './organizations/federated-sessions';
 import { UpstreamLoggedOutController, UpstreamLogout } from './organizations/upstream-logout';
+import { Developers1765000000000 } from './migrations/1765000000000-developers';
+import { DEVELOPER_CONTROLLERS, DEVELOPER_PROVIDERS } from './developers';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -149,7 +151,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000, UpstreamProviders1764800000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000, UpstreamProviders1764800000000, Developers1765000000000],
         }),
       ],
       controllers: [
@@ -192,6 +194,7 @@ export class AuthModule {
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
         ...ACCOUNT_CONTROLLERS,
+        ...DEVELOPER_CONTROLLERS,
       ],
       providers: [
         ClientsService,
@@ -242,6 +245,7 @@ export class AuthModule {
         OrganizationAccess,
         FederatedSessions,
         UpstreamLogout,
+        ...DEVELOPER_PROVIDERS,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

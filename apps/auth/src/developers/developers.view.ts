@@ -118,8 +118,8 @@ ${messages(l, v.notice, v.error)}
 <h2 id="settings">${tx(l, 'dev.settings')}</h2>
 ${post(`${base}/edit`, v.csrf, `${metadataForm(l, app.metadata)}\n<button type="submit" id="save-app">${tx(l, 'dev.save')}</button>`)}
 <h2 id="secrets">${tx(l, 'dev.secrets')}</h2>
-<table id="secret-list"><tbody>${secrets}</tbody></table>
 ${post(`${base}/secrets`, v.csrf, `${select('grace_seconds', t(l, 'dev.grace'), grace, '86400')}\n<button type="submit" id="issue-secret">${tx(l, 'dev.issueSecret')}</button>`)}
+<table id="secret-list"><tbody>${secrets}</tbody></table>
 <h2 id="keys">${tx(l, 'dev.keys')}</h2>
 <p class="muted">${tx(l, 'dev.keysHint')}</p>
 ${post(`${base}/keys`, v.csrf, `<label for="jwks">${tx(l, 'dev.jwks')}</label>

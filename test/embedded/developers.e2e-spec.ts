@@ -122,6 +122,8 @@ describe("the integrators' cabinet API at /api/developers", () => {
 
   it('takes public keys or a jwks_uri, and refuses private keys and unsupported ones', async () => {
     const id = (await call(owner, 'POST', '/api/developers/apps', app)).json.client_id;
+    // Moving to private_key_jwt retires the secrets.
+    expect((await call(owner, 'PATCH', `/api/developers/apps/${id}`, { token_endpoint_auth_method: 'private_key_jwt' })).json.error).toBe('invalid_client_metadata');
     const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
     const pub = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
     expect(await call(owner, 'PUT', `/api/developers/apps/${id}/keys`, { jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'k1' }] } })).toMatchObject({ status: 400, json: { error: 'invalid_client_metadata', error_description: expect.stringContaining('public keys only') } });
@@ -132,6 +134,9 @@ describe("the integrators' cabinet API at /api/developers", () => {
     expect(await call(owner, 'PUT', `/api/developers/apps/${id}/keys`, { jwks: { keys: [pub] } })).toMatchObject({ status: 200, json: { jwks: { keys: [{ kid: 'k1', kty: 'RSA' }] } } });
     expect(await call(owner, 'PUT', `/api/developers/apps/${id}/keys`, { jwks_uri: 'https://shop.example/jwks.json' })).toMatchObject({ status: 200, json: { jwks_uri: 'https://shop.example/jwks.json' } });
     expect((await call(owner, 'GET', `/api/developers/apps/${id}`)).json.jwks).toBeUndefined();
+    expect(await call(owner, 'PATCH', `/api/developers/apps/${id}`, { token_endpoint_auth_method: 'private_key_jwt' })).toMatchObject({ status: 200, json: { token_endpoint_auth_method: 'private_key_jwt' } });
+    expect((await call(owner, 'GET', `/api/developers/apps/${id}/secrets`)).json.map((s: { status: string }) => s.status)).toEqual(['revoked']);
+    expect(await call(owner, 'POST', `/api/developers/apps/${id}/secrets`, { grace_seconds: 0 })).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
   });
 
   it('asks for partner capabilities, which an administrator approves or rejects', async () => {
@@ -214,6 +219,14 @@ describe("the integrators' cabinet API at /api/developers", () => {
     expect(served.headers.get('cache-control')).toContain('max-age');
     expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true);
     expect((await fetch(`${platform.base}/developers/logos/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
+
+    // The consent page shows it to people signing in to the application.
+    const person = new Browserless(platform.base);
+    const authorize = `/connect/authorize?${new URLSearchParams({ client_id: id, response_type: 'code', scope: 'openid profile', redirect_uri: REDIRECT, state: 'state-12345678', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`;
+    const login = await person.follow(authorize);
+    const consent = await person.submit(login, '/login', { username: 'stranger', password: 'stranger-password-1' });
+    expect(consent.body).toContain('/consent"');
+    expect(consent.body).toContain(`<img src="${logoUri}"`);
 
     // The page's form takes it as multipart, and refuses an SVG there too.
     const page = await owner.browser.follow(`/developers/apps/${id}`);

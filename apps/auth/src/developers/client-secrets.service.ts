@@ -100,6 +100,11 @@ export class ClientSecretsService {
     }));
   }
 
+  /** Revokes every live secret (the client stopped using secrets). */
+  async revokeAll(clientId: string): Promise<void> {
+    await this.db.query(`UPDATE auth.client_secrets SET revoked_at = $2 WHERE client_id = $1 AND revoked_at IS NULL`, [clientId, this.clock.now()]);
+  }
+
   /** Revokes one secret at once; answers whether it was the current one (null: no such live secret). */
   async revoke(clientId: string, id: string): Promise<{ wasCurrent: boolean } | null> {
     if (!/^[0-9a-f-]{36}$/.test(id)) return null;

@@ -9,6 +9,7 @@ import { ClientMetadata } from '@idp/domain';
 import { Outbound } from '@idp/outbound';
 import { Client, ClientsService } from '../oidc/clients/clients.service';
 import { resolveSector } from '../oidc/clients/sector';
+import { usesAuthMethod } from '../oidc/clients/endpoint-auth';
 import { ResourcesService } from '../oidc/resources.service';
 import { sha256 } from '../oidc/crypto';
 import { ClientSecretsService, MAX_GRACE_SECONDS } from './client-secrets.service';
@@ -197,6 +198,7 @@ export class DeveloperAppsService {
     if (!updated) throw appNotFound();
     // A client that starts needing a secret (or moves to client_secret_jwt) got a new current one.
     if (updated.secret) await this.secrets.issued(app.clientId, sha256(updated.secret));
+    else if (!usesAuthMethod(metadata, 'client_secret_basic', 'client_secret_post', 'client_secret_jwt')) await this.secrets.revokeAll(app.clientId);
     return { app: { ...updated.client, role: app.role, createdAt: app.createdAt }, secret: updated.secret };
   }
 }

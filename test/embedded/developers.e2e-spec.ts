@@ -118,6 +118,13 @@ describe("the integrators' cabinet API at /api/developers", () => {
     expect((await token(id, fourth.json.client_secret)).status).toBe(401);
     const fifth = await call(owner, 'POST', `/api/developers/apps/${id}/secrets`, { grace_seconds: 0 });
     expect((await token(id, fifth.json.client_secret)).status).toBe(200);
+    // The integrator's changes are in the admin audit beside the administrators' calls.
+    const audit: Array<{ method: string; route: string; path: string; status: number }> = (await platform.admin.call('GET', '/admin/audit?limit=100')).json;
+    const mine = audit.filter((e) => e.path.startsWith(`/api/developers/apps/${id}/secrets`));
+    expect(mine.filter((e) => e.method === 'POST' && e.route === '/api/developers/apps/:id/secrets' && e.status === 201)).toHaveLength(4);
+    expect(mine.filter((e) => e.method === 'POST' && e.status === 400)).toHaveLength(2);
+    expect(mine.filter((e) => e.method === 'DELETE' && e.status === 204)).toHaveLength(2);
+    expect(audit.some((e) => e.method === 'GET' && e.path.startsWith('/api/developers'))).toBe(false);
   });
 
   it('takes public keys or a jwks_uri, and refuses private keys and unsupported ones', async () => {

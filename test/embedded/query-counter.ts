@@ -2,8 +2,11 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EmbeddedPlatform } from './embedded-platform';
 
-/** The back-channel logout sender polls its queue on a timer, whatever the requests are. */
-const BACKGROUND = [/auth\.logout_deliveries/];
+/**
+ * Timers that run whatever the requests are: the back-channel logout sender polls its queue, and
+ * the per-client daily token counts are written every few seconds for all requests at once.
+ */
+const BACKGROUND = [/auth\.logout_deliveries/, /auth\.client_usage_daily/];
 
 /**
  * Counts the statements the named apps of the embedded platform (all three by default) send to

@@ -130,6 +130,8 @@ import { AccountOrganizationsController } from './organizations/account-organiza
 import { OrganizationSelfService } from './organizations/organization-self-service';
 import { AccountOrganizationsPagesController } from './organizations/account-organizations-pages.controller';
 import { UpstreamLoggedOutController, UpstreamLogout } from './organizations/upstream-logout';
+import { Developers1765000000000 } from './migrations/1765000000000-developers';
+import { DEVELOPER_CONTROLLERS, DEVELOPER_PROVIDERS } from './developers';
 
 /** Requests to client-chosen URLs go through one guard (no private addresses, no redirects, limits). */
 const outbound: Provider = {
@@ -158,7 +160,7 @@ export class AuthModule {
         DatabaseModule.forApp({
           schema: 'auth',
           entities: [ClientEntity, ApiResourceEntity, SigningKeyEntity, SsoSessionEntity, InteractionEntity, GrantEntity, AuthorizationCodeEntity, RefreshTokenEntity],
-          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000, UpstreamProviders1764800000000, SavedLocale1765100000000, ResourceSigningAlg1765200000000, FederatedLinkCodes1765600000000],
+          migrations: [AuthInit1763880000000, DeviceCodes1763890000000, ClientAssertions1763900000000, OtpLogin1763905000000, FrontChannel1763906000000, IntrospectionRevocation1763910000000, KeyRotation1763920000000, Registration1763921000000, PartnerGrants1763930000000, ResourceIndicators1763931000000, SecondFactor1764100000000, Cabinet1764200000000, CertificateLogin1764300000000, PartnerHints1764400000000, AdminAudit1764500000000, UpstreamProviders1764800000000, Developers1765000000000, SavedLocale1765100000000, ResourceSigningAlg1765200000000, FederatedLinkCodes1765600000000],
         }),
       ],
       controllers: [
@@ -204,6 +206,7 @@ export class AuthModule {
         ...(options.demo ? [DemoController] : []),
         ...(options.devOutbox ? [DevOutboxController] : []),
         ...ACCOUNT_CONTROLLERS,
+        ...DEVELOPER_CONTROLLERS,
       ],
       providers: [
         ClientsService,
@@ -257,6 +260,7 @@ export class AuthModule {
         LinkProof,
         OrganizationSelfService,
         UpstreamLogout,
+        ...DEVELOPER_PROVIDERS,
       ],
       exports: [DemoSetupService, SigningKeysService, MetricsService],
     };

@@ -18,6 +18,10 @@ type Session = Caller & { via: 'session' };
 type Form = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const STATE_COOKIE = 'idp_account_state';
+export const ACCOUNT_STATE_COOKIE = STATE_COOKIE;
+/** Where to land after signing in, when not the cabinet itself: only the pages listed here. */
+export const ACCOUNT_NEXT_COOKIE = 'idp_account_next';
+const NEXT_PAGES = ['/developers'];
 
 /** Which methods the account can use, as the page shows them. */
 function usable(a: AccountView): UserLoginMethod[] {
@@ -57,7 +61,9 @@ export class AccountPagesController {
     if (error || !expected || typeof state !== 'string' || !safeEqual(state, expected)) {
       return this.flow.html(reply, renderAccountMessage(locale, 'account.title', t(locale, 'account.signInAgain'), { href: '/account', text: t(locale, 'account.signIn') }), 400);
     }
-    void reply.redirect('/account', 303);
+    const next = req.cookies?.[ACCOUNT_NEXT_COOKIE];
+    void reply.clearCookie(ACCOUNT_NEXT_COOKIE, { path: '/account' });
+    void reply.redirect(next && NEXT_PAGES.includes(next) ? next : '/account', 303);
   }
 
   /** Signs in again (prompt=login): required before deleting an account that has no password. */
@@ -252,6 +258,7 @@ export class AccountPagesController {
   private async signIn(req: FastifyRequest, reply: FastifyReply, again = false) {
     await this.client.ensure();
     const state = randomToken();
+    void reply.clearCookie(ACCOUNT_NEXT_COOKIE, { path: '/account' });
     void reply.setCookie(STATE_COOKIE, state, { path: '/account', httpOnly: true, sameSite: 'lax', secure: this.client.redirectUri.startsWith('https://'), maxAge: 3600 });
     const url = this.client.signInUrl(state) + (again ? '&prompt=login' : '');
     void reply.redirect(url, 303);

@@ -24,10 +24,13 @@ export function outcomeOf(status: number): AuditOutcome {
 }
 
 const isAdmin = (url: string) => /^\/admin(\/|\?|$)/.test(url);
+/** Changes integrators make to their clients (pages and JSON API) are kept beside the admin calls. */
+const isDeveloperChange = (method: string, url: string) => method !== 'GET' && method !== 'HEAD' && /^\/(api\/)?developers(\/|\?|$)/.test(url);
 
 /**
  * Writes one row per admin API call, including calls refused for a wrong token and calls to routes
- * that do not exist. The row is written before the answer leaves (an `onSend` hook), so an
+ * that do not exist, and one per change in the integrators' cabinet (a client created, a secret
+ * issued or revoked, keys, team, capability requests). The row is written before the answer leaves (an `onSend` hook), so an
  * administrator who got an answer can find the call in the audit.
  */
 @Injectable()
@@ -43,7 +46,7 @@ export class AdminAuditService implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify?.addHook) return;
     fastify.addHook('onSend', async (req, reply, payload) => {
-      if (isAdmin(req.url)) await this.record(req, reply);
+      if (isAdmin(req.url) || isDeveloperChange(req.method, req.url)) await this.record(req, reply);
       return payload;
     });
   }

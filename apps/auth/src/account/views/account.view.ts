@@ -47,6 +47,7 @@ function nav(l: Locale): string {
     ['#apps', 'account.apps'],
     ['#security', 'account.security'],
     ['#delete', 'account.delete'],
+    ['/developers', 'dev.title'],
   ];
   return `<nav class="muted">${links.map(([href, key]) => `<a href="${href}">${esc(t(l, key))}</a>`).join(' · ')}</nav>`;
 }

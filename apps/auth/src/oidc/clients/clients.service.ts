@@ -13,6 +13,7 @@ import { ClientAssertionVerifier } from './client-assertion.verifier';
 import { PresentedCredentials, basicChallenge, presentedCredentials } from './client-credentials';
 import { sealClientSecret } from './client-secret-seal';
 import { BackchannelEndpoint, authMethodFor, usesAuthMethod } from './endpoint-auth';
+import { ClientSecretsService } from '../../developers/client-secrets.service';
 
 export interface Client {
   clientId: string;
@@ -42,6 +43,7 @@ export class ClientsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly assertions: ClientAssertionVerifier,
     private readonly invalidation: CacheInvalidation,
+    private readonly secrets: ClientSecretsService,
   ) {
     invalidation.on('client', (clientId) => (clientId === undefined ? this.cache.clear() : this.cache.delete(clientId)));
   }
@@ -130,10 +132,34 @@ export class ClientsService {
     if (registered !== creds.method) throw fail(`this client authenticates with ${registered}`);
     if (creds.method === 'client_secret_jwt' || creds.method === 'private_key_jwt') {
       await this.assertions.verify(entity, creds.method, creds.assertion!, endpoint);
-    } else if (creds.method !== 'none' && !(entity.secretHash && safeEqual(sha256(creds.clientSecret ?? ''), entity.secretHash))) {
-      throw fail('client authentication failed');
+    } else if (creds.method !== 'none') {
+      const hash = sha256(creds.clientSecret ?? '');
+      // The current secret is checked against the cached row; only another secret asks the
+      // database whether it is a replaced one still in its grace period.
+      const current = !!entity.secretHash && safeEqual(hash, entity.secretHash);
+      if (!current && !(await this.secrets.liveReplaced(entity.clientId, hash))) throw fail('client authentication failed');
+      this.secrets.touch(entity.clientId, hash);
     }
     return toClient(entity);
+  }
+
+  /**
+   * Gives the client a new current secret (returned once, kept as a hash) and answers its hash; the
+   * caller records what becomes of the old one.
+   */
+  async rotateSecret(clientId: string): Promise<{ secret: string; hash: string } | null> {
+    const entity = await this.clients.findOne({ where: { clientId } });
+    if (!entity || !needsSecret(entity.metadata)) return null;
+    const secret = this.setSecret(entity);
+    await this.clients.save(entity);
+    await this.invalidation.publish('client', clientId);
+    return { secret, hash: entity.secretHash! };
+  }
+
+  /** Leaves the client with no current secret (it was revoked); only a newly issued one works again. */
+  async clearSecret(clientId: string): Promise<void> {
+    await this.clients.update({ clientId }, { secretHash: null, secretEncrypted: null });
+    await this.invalidation.publish('client', clientId);
   }
 
   private setSecret(entity: ClientEntity, metadata: ClientMetadata = entity.metadata): string {

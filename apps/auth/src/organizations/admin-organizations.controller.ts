@@ -7,7 +7,7 @@ import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, Api
 import { validBody } from '../admin/dto/dto-problems';
 import { ApiErrorDto } from '../admin/dto/errors.dto';
 import { DomainVerifier } from './domain-verifier';
-import { ClaimDomainDto, CreateOrganizationDto, InvitationDto, MemberRoleDto, RenameOrganizationDto, UpstreamProviderDto } from './dto/organizations.dto';
+import { ClaimDomainDto, CreateOrganizationDto, InvitationDto, MemberRoleDto, RenameOrganizationDto, UpstreamProviderDto, UpstreamProviderUpdateDto } from './dto/organizations.dto';
 import { UpstreamInputError, UpstreamProvidersService } from './upstream-providers.service';
 
 /** Domain errors of the organisations contracts, as the admin API answers them. */
@@ -196,8 +196,13 @@ export class AdminOrganizationsController {
 
   /** Changes a provider: the fields given replace the stored ones, checked as on creation; `client_secret` only when it changes. */
   @Patch(':id/upstream-providers/:provider')
+  @ApiOperation({ summary: 'Change an upstream provider (the fields given, checked as on creation)' })
+  @ApiBody({ type: UpstreamProviderUpdateDto })
+  @ApiOkResponse({ description: 'the provider, without its secret' })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   async updateUpstream(@Param('id') id: string, @Param('provider') provider: string, @Body() body: unknown) {
-    const input = requireObject(body);
+    const input = validBody(UpstreamProviderUpdateDto, body);
     try {
       const updated = await this.upstreams.change(id, provider, input);
       if (!updated) throw new NotFoundError('upstream provider');

@@ -51,3 +51,21 @@ export class UpstreamProviderDto {
   @ApiProperty({ required: false, description: 'oauth2' }) userinfo_endpoint?: string;
   @ApiProperty({ required: false }) end_session_endpoint?: string;
 }
+
+/**
+ * `PATCH .../upstream-providers/{provider}`: the fields given replace the stored ones and are
+ * checked as on creation; `client_secret` only when it changes (it is never shown back).
+ */
+export class UpstreamProviderUpdateDto {
+  @ApiProperty({ required: false, enum: ['oidc', 'oauth2'] }) @IsOptional() @IsIn(['oidc', 'oauth2'], { message: 'must be oidc or oauth2' }) kind?: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsString(STRING) name?: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsString(STRING) client_id?: string;
+  @ApiProperty({ required: false, format: 'password', description: 'sealed at rest and never shown again; leave out to keep the stored one' }) @IsOptional() @IsString(STRING) client_secret?: string;
+  @ApiProperty({ required: false, type: [String], example: ['openid', 'email', 'profile'] }) scopes?: string[];
+  @ApiProperty({ required: false, type: Object, additionalProperties: { type: 'string' } }) claim_mapping?: Record<string, string>;
+  @ApiProperty({ required: false }) @IsOptional() @IsString(STRING) discovery_url?: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsString(STRING) authorization_endpoint?: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsString(STRING) token_endpoint?: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsString(STRING) userinfo_endpoint?: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsString(STRING) end_session_endpoint?: string;
+}

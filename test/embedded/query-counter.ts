@@ -3,10 +3,11 @@ import { DataSource } from 'typeorm';
 import { EmbeddedPlatform } from './embedded-platform';
 
 /**
- * Timers that run whatever the requests are: the back-channel logout sender polls its queue, and
- * the per-client daily token counts are written every few seconds for all requests at once.
+ * Writes no request waits for: the back-channel logout sender polls its queue, the per-client daily
+ * token counts are written every few seconds for all requests at once, and a secret's last use is
+ * noted at most once a minute without the request waiting for it.
  */
-const BACKGROUND = [/auth\.logout_deliveries/, /auth\.client_usage_daily/];
+const BACKGROUND = [/auth\.logout_deliveries/, /auth\.client_usage_daily/, /UPDATE auth\.client_secrets SET last_used_at/];
 
 /**
  * Counts the statements the named apps of the embedded platform (all three by default) send to

@@ -105,6 +105,8 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     const ring = await this.keyRing();
     if (ring.signsWith(alg)) return ring;
     await this.ensureAlgorithm(alg);
+    // Made here or by another instance: either way this copy is older than the key.
+    this.cache = undefined;
     return this.keyRing();
   }
 
@@ -119,8 +121,10 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       this.logger.log(`created signing key ${row.kid} (${alg}, ${KEY_TYPE[alg]})`);
       return true;
     });
-    this.cache = undefined;
-    if (created) await this.invalidation.publish('keys');
+    if (created) {
+      this.cache = undefined;
+      await this.invalidation.publish('keys');
+    }
   }
 
   /**

@@ -83,3 +83,59 @@ describe('fixed windows', () => {
     expect(secondsLeft(new Date(now - 60000), { windowSeconds: 60 }, now)).toBe(1);
   });
 });
+
+describe('large limits counted in the process', () => {
+  class CountingStore extends MemoryStore {
+    readonly batches: Array<{ keys: string[]; increments?: number[]; batched?: boolean }> = [];
+    override async hit(keys: string[], start: Date, _w?: number, increments?: number[], batched?: boolean): Promise<number[]> {
+      this.batches.push({ keys, increments, batched });
+      this.calls++;
+      return keys.map((k, i) => {
+        const name = `${k}@${start.getTime()}`;
+        this.counts.set(name, (this.counts.get(name) ?? 0) + (increments?.[i] ?? 1));
+        return this.counts.get(name)!;
+      });
+    }
+  }
+  const setup = (env: Record<string, string>) => {
+    const store = new CountingStore();
+    const config = loadConfig('embedded', { DATA_DIR: 'memory://', RATE_LIMIT_WINDOW: '86400', ...env });
+    return { store, limits: new EndpointRateLimits(new RateLimiterService(store), config) };
+  };
+
+  it('far from the limit the requests do not wait for the store; their hits reach it together', async () => {
+    const { store, limits } = setup({ RATE_LIMIT_TOKEN_PER_IP: '1000', RATE_LIMIT_TOKEN_PER_CLIENT: '2000' });
+    for (let i = 0; i < 10; i++) await limits.count('token', '10.1.0.1', 'client-a');
+    expect(store.calls).toBe(0);
+    await limits.flush();
+    expect(store.batches).toEqual([{ keys: ['ep:token:ip:10.1.0.1', 'ep:token:client:client-a'], increments: [10, 10], batched: true }]);
+    await limits.flush();
+    expect(store.calls).toBe(1); // nothing pending, nothing sent
+    await limits.onModuleDestroy();
+  });
+
+  it('past half the limit every request counts in the store with the hits not yet sent, and the limit holds exactly', async () => {
+    const { store, limits } = setup({ RATE_LIMIT_TOKEN_PER_IP: '1000' });
+    for (let i = 0; i < 500; i++) await limits.perIp('token', '10.1.0.2');
+    expect(store.calls).toBe(0);
+    await limits.perIp('token', '10.1.0.2'); // the 501st: over half, so it goes to the store with the 500 before it
+    expect(store.batches[0]).toEqual({ keys: ['ep:token:ip:10.1.0.2'], increments: [501], batched: false });
+    for (let i = 502; i <= 1000; i++) await limits.perIp('token', '10.1.0.2');
+    await expect(limits.perIp('token', '10.1.0.2')).rejects.toBeInstanceOf(TooManyRequests);
+    expect(store.counts.get(`ep:token:ip:10.1.0.2@${windowStart({ windowSeconds: 86400 }).getTime()}`)).toBe(1001);
+    await limits.onModuleDestroy();
+  });
+
+  it('what another instance counted is learnt at the flush, and brings this one back to the store', async () => {
+    const { store, limits } = setup({ RATE_LIMIT_TOKEN_PER_IP: '1000' });
+    const key = `ep:token:ip:10.1.0.3@${windowStart({ windowSeconds: 86400 }).getTime()}`;
+    await limits.perIp('token', '10.1.0.3');
+    store.counts.set(key, 700); // the other instances
+    await limits.flush();
+    expect(store.counts.get(key)).toBe(701);
+    const calls = store.calls;
+    await limits.perIp('token', '10.1.0.3');
+    expect(store.calls).toBe(calls + 1);
+    await limits.onModuleDestroy();
+  });
+});

@@ -7,15 +7,17 @@ export class PostgresRateLimitStore extends RateLimitStore {
     super();
   }
 
-  async hit(keys: string[], windowStart: Date): Promise<number[]> {
+  async hit(keys: string[], windowStart: Date, _windowSeconds?: number, increments?: number[], batched = false): Promise<number[]> {
     // Sorted, so two checks upserting the same rows lock them in the same order (no deadlock).
-    const sorted = [...new Set(keys)].sort();
+    const by = new Map<string, number>();
+    keys.forEach((k, i) => by.set(k, (by.get(k) ?? 0) + (increments?.[i] ?? 1)));
+    const sorted = [...by.keys()].sort();
     const rows: Array<{ key: string; hits: number }> = await this.db.query(
-      `INSERT INTO auth.rate_limits (key, window_start, hits)
-       SELECT k, $2, 1 FROM unnest($1::text[]) AS k ORDER BY k
-       ON CONFLICT (key, window_start) DO UPDATE SET hits = auth.rate_limits.hits + 1
+      `${batched ? '/* batched rate-limit hits */ ' : ''}INSERT INTO auth.rate_limits (key, window_start, hits)
+       SELECT k, $2, n FROM unnest($1::text[], $3::int[]) AS t(k, n) ORDER BY k
+       ON CONFLICT (key, window_start) DO UPDATE SET hits = auth.rate_limits.hits + EXCLUDED.hits
        RETURNING key, hits`,
-      [sorted, windowStart],
+      [sorted, windowStart, sorted.map((k) => by.get(k)!)],
     );
     // An occasional sweep keeps the table small without a scheduler.
     if (Math.random() < 0.001) void this.db.query(`DELETE FROM auth.rate_limits WHERE window_start < now() - interval '1 day'`).catch(() => undefined);

@@ -37,9 +37,13 @@ export class RateLimiterService {
     await this.store.hit(keys, windowStart(limit), limit.windowSeconds);
   }
 
-  /** Counts this request against each key, answering each key's count in this window: one round trip. */
-  counts(keys: string[], windowSeconds: number): Promise<number[]> {
-    return this.store.hit(keys, windowStart({ windowSeconds }), windowSeconds);
+  /**
+   * Counts this request (or `increments[i]` hits) against each key, answering each key's count in
+   * the window that starts at `start` (the current one by default): one round trip. `batched` marks
+   * the hits of many requests sent together, not by a request.
+   */
+  counts(keys: string[], windowSeconds: number, increments?: number[], start = windowStart({ windowSeconds }), batched = false): Promise<number[]> {
+    return this.store.hit(keys, start, windowSeconds, increments, batched);
   }
 
   /**

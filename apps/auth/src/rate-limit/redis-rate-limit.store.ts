@@ -25,12 +25,12 @@ export class RedisRateLimitStore extends RateLimitStore {
     return `idp:rl:${key}:${windowStart.getTime()}`;
   }
 
-  async hit(keys: string[], windowStart: Date, windowSeconds: number): Promise<number[]> {
+  async hit(keys: string[], windowStart: Date, windowSeconds: number, increments?: number[]): Promise<number[]> {
     const multi = this.redis.multi();
-    for (const key of keys) {
+    keys.forEach((key, i) => {
       const name = this.name(key, windowStart);
-      multi.incr(name).pexpire(name, windowSeconds * 1000 + 1000);
-    }
+      multi.incrby(name, increments?.[i] ?? 1).pexpire(name, windowSeconds * 1000 + 1000);
+    });
     const results = await multi.exec().catch(unavailable);
     if (!results) throw new Error('the Redis transaction was aborted');
     return keys.map((_, i) => {

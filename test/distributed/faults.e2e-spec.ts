@@ -166,6 +166,11 @@ describe('distributed mode: database restart, killed processes, graceful shutdow
     for (let i = 0; i < people.length && !killed; i += 4) await Promise.all(people.slice(i, i + 4).map(consent));
     await killed;
     await topology.restart('consent');
+    // The restarted consent app answers on the bus a moment after it says it listens.
+    for (let tries = 0; tries < 50; tries++) {
+      if ((await topology.admin.call('GET', `/admin/users/${people[0].id}/consents`)).status === 200) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
 
     for (const [userId, ok] of outcomes) {
       const listed = await topology.admin.call('GET', `/admin/users/${userId}/consents`);

@@ -10,11 +10,10 @@ import { AccountSubjects, PHOTO_MAX_BYTES, UserLoginMethod } from '@idp/contract
 import { pickLocale } from '../interaction/i18n';
 import { AccountActionsService } from './account-actions.service';
 import { AccountCallerService, Caller } from './account-caller.service';
-import { AccountApiError, badRequest, fieldError, notFound } from './account-errors';
+import { AccountApiError, badRequest, fieldError, notFound, obj, valid } from './account-errors';
 import { CabinetErrorCode, RECENT_SIGN_IN_SECONDS } from './account-outcomes';
 import { AccountSessionsService } from './account-sessions.service';
 import { photoHeaders } from './account-pages.controller';
-import { dtoProblems } from '../admin/dto/dto-problems';
 import { ApiErrorDto } from '../admin/dto/errors.dto';
 import {
   AccountDeletedDto, AccountSessionDto, AccountViewDto, AddIdentifierDto, AuditEventDto, ChangeLoginDto, ChangePasswordDto, CodeSentDto, ConfirmIdentifierDto,
@@ -23,19 +22,6 @@ import {
 
 type Json = Record<string, unknown>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const obj = (body: unknown): Json => {
-  if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) throw badRequest('the body must be a JSON object');
-  return body as Json;
-};
-/** The body, validated by its DTO class (the one the OpenAPI document shows): 400 naming each field at fault. */
-function valid<T extends object>(type: new () => T, body: unknown, optional = false): T {
-  const input = body === undefined && optional ? {} : obj(body);
-  const fields = dtoProblems(type, input);
-  const names = Object.keys(fields);
-  if (names.length) throw badRequest(names.map((n) => `${n}: ${fields[n]}`).join('; '), fields);
-  return input as T;
-}
-
 /** Bus error codes of the cabinet as HTTP answers (checked whole by the compiler). */
 const STATUS = {
   not_found: [404, 'not_found'],

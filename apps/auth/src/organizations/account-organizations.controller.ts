@@ -5,25 +5,10 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AccountCallerService } from '../account/account-caller.service';
-import { badRequest } from '../account/account-errors';
-import { dtoProblems } from '../admin/dto/dto-problems';
+import { valid } from '../account/account-errors';
 import { ApiErrorDto } from '../admin/dto/errors.dto';
 import { ClaimDomainDto, InvitationDto, MemberRoleDto, UpstreamProviderDto, UpstreamProviderUpdateDto } from './dto/organizations.dto';
 import { OrganizationSelfService } from './organization-self-service';
-
-type Json = Record<string, unknown>;
-const obj = (body: unknown): Json => {
-  if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) throw badRequest('the body must be a JSON object');
-  return body as Json;
-};
-/** The body, validated by the DTO class the OpenAPI document shows: 400 naming each field at fault. */
-function valid<T extends object>(type: new () => T, body: unknown): Json {
-  const input = obj(body);
-  const fields = dtoProblems(type, input);
-  const names = Object.keys(fields);
-  if (names.length) throw badRequest(names.map((n) => `${n}: ${fields[n]}`).join('; '), fields);
-  return input;
-}
 
 /**
  * The cabinet's organisations as JSON (`/api/account/organizations`), for the signed-in browser

@@ -3,7 +3,7 @@ import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '@idp/config';
+import { AppConfig, registerRequestLog } from '@idp/config';
 import { OAuthExceptionFilter } from './oidc/errors/oauth-exception.filter';
 import { MetricsService } from './ops/metrics.service';
 import { SigningKeysService } from './oidc/keys/signing-keys.service';
@@ -31,6 +31,7 @@ export async function createHttpApp(root: Type<unknown> | ReturnType<typeof Obje
   fastify.addHook('onResponse', async (req, reply) => {
     metrics.observeHttp(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
   });
+  registerRequestLog(fastify);
   registerCors(fastify, app.get(ClientsService));
   registerSecurityHeaders(fastify, config.issuer);
   registerGracefulShutdown(fastify);

@@ -1,21 +1,20 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BusClient } from '@idp/bus';
-import { AccountsSubjects } from '@idp/contracts';
 import { ClientsService } from './clients/clients.service';
 import { InvalidRequest, InvalidToken } from './errors/oauth.errors';
 import { SigningKeysService } from './keys/signing-keys.service';
 import { RevocationsService } from './tokens/revocations.service';
 import { TokenIssuerService } from './tokens/token-issuer.service';
 import { grantClaims } from './tokens/grant-claims';
+import { UserClaimsCache } from './user-claims.cache';
 
-/** OpenID Connect Core 5.3: claims of the access token's scopes, fetched from accounts. */
+/** OpenID Connect Core 5.3: claims of the access token's scopes, from accounts (through a short-lived copy). */
 @Controller()
 export class UserinfoController {
   constructor(
     private readonly issuer: TokenIssuerService,
     private readonly revocations: RevocationsService,
-    private readonly bus: BusClient,
+    private readonly userClaims: UserClaimsCache,
     private readonly clients: ClientsService,
     private readonly keys: SigningKeysService,
   ) {}
@@ -48,9 +47,9 @@ export class UserinfoController {
     // One statement: the grant (whether it was revoked, and the account, as the sub may be pairwise) and the jti's deny-list entry.
     const { grant, denied } = await this.revocations.accessTokenState(payload.jti, payload.gid);
     if (!grant || grant.revoked_at || denied) throw new InvalidToken('the access token was revoked');
-    const claims = await this.bus.request(AccountsSubjects.claimsGet, { sub: grant.user_id, scopes });
-    if (!claims.ok) throw new InvalidToken('the user of this access token no longer exists');
-    const body = { ...claims.value, ...grantClaims(grant, scopes), sub: payload.sub };
+    const claims = await this.userClaims.claims(grant.user_id, scopes);
+    if (!claims) throw new InvalidToken('the user of this access token no longer exists');
+    const body = { ...claims, ...grantClaims(grant, scopes), sub: payload.sub };
     void reply.headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     const client = await this.clients.find(payload.client_id);
     if (client?.metadata.userinfo_signed_response_alg) {

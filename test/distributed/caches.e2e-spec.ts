@@ -1,4 +1,5 @@
-import { basic, postForm } from '@idp/testing';
+import { Browserless, basic, postForm } from '@idp/testing';
+import { signInThroughPages } from '../embedded/flows';
 import { Topology } from './topology';
 
 /**
@@ -67,5 +68,35 @@ describe('distributed: hot-path caches dropped on every instance and worker', ()
   it('a client deleted through instance A is invalid_client at once on instance B', async () => {
     expect((await topology.admin.call('DELETE', `/admin/clients/${m2m.client_id}`)).status).toBe(204);
     expect(await statuses(topology.authB)).toEqual([401, 401, 401, 401, 401, 401]);
+  });
+
+  it("UserInfo on every worker of instance B shows a profile changed through instance A once the accounts app's event arrives", async () => {
+    const redirect = 'https://rp.example/cb';
+    const app = await topology.admin.createClient({ client_name: 'Dist cabinet', redirect_uris: [redirect], scope: 'openid profile account', first_party: true, token_endpoint_auth_method: 'client_secret_post' });
+    await topology.admin.createUser({ login: 'saule', password: 'saule-password-1', given_name: 'Saule' });
+    const authorize = `${topology.authA}/connect/authorize?${new URLSearchParams({ client_id: app.client_id, response_type: 'code', redirect_uri: redirect, scope: 'openid profile account', state: 'dist-cache-state' })}`;
+    const out = await signInThroughPages(new Browserless(topology.authA), authorize, { login: 'saule', password: 'saule-password-1' });
+    const code = new URL(out.location!).searchParams.get('code')!;
+    const tokens = (await postForm(`${topology.authA}/connect/token`, { grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: app.client_id, client_secret: app.client_secret })).json;
+    const bearer = { Authorization: `Bearer ${tokens.access_token}` };
+    const nicknames = async () => Promise.all(Array.from({ length: 6 }, async () => (await (await fetch(`${topology.authB}/connect/userinfo`, { headers: bearer })).json()).nickname ?? null));
+
+    // Both workers of B now keep the claims without a nickname.
+    expect(await nicknames()).toEqual([null, null, null, null, null, null]);
+    const saved = await fetch(`${topology.authA}/api/account/profile`, { method: 'PATCH', headers: { ...bearer, 'Content-Type': 'application/json' }, body: JSON.stringify({ nickname: 'sake' }) });
+    expect(saved.status).toBe(200);
+    let seen: Array<string | null> = [];
+    for (let i = 0; i < 30; i++) {
+      seen = await nicknames();
+      if (seen.every((n) => n === 'sake')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Well inside the ten seconds the copies would otherwise live.
+    expect(seen).toEqual(['sake', 'sake', 'sake', 'sake', 'sake', 'sake']);
+
+    // A revocation through A holds on B at once: it is read from the database, never from a copy.
+    expect((await postForm(`${topology.authA}/connect/revocation`, { token: tokens.access_token, client_id: app.client_id, client_secret: app.client_secret })).status).toBe(200);
+    const after = await Promise.all(Array.from({ length: 6 }, async () => (await fetch(`${topology.authB}/connect/userinfo`, { headers: bearer })).status));
+    expect(after).toEqual([401, 401, 401, 401, 401, 401]);
   });
 });

@@ -82,6 +82,7 @@ import { RevocationsService } from './oidc/tokens/revocations.service';
 import { TokenLookupService } from './oidc/tokens/token-lookup.service';
 import { TokenIssuerService } from './oidc/tokens/token-issuer.service';
 import { UserinfoController } from './oidc/userinfo.controller';
+import { UserClaimsCache } from './oidc/user-claims.cache';
 import { AssetsController } from './ops/assets.controller';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
@@ -218,6 +219,7 @@ export class AuthModule {
         TokenIssuerService,
         GrantsService,
         RevocationsService,
+        UserClaimsCache,
         TokenLookupService,
         TokenSetService,
         SessionsService,

@@ -30,6 +30,14 @@ export class AuditService {
     await this.record(type, sub, context, rest);
   }
 
+  /**
+   * A change of the user's claims that the trail names in its own words (a new login, photo or
+   * flag), or not at all: only the event, so whoever keeps a copy of the claims drops it.
+   */
+  claimsChanged(sub: string, fields: string[]): void {
+    this.events.publish('user.profile_updated', { sub, fields });
+  }
+
   /** A trail entry; a failure to write it is logged and never fails the action it describes. */
   async record(type: string, sub: string, context: AuditContext = {}, data: Record<string, unknown> = {}): Promise<boolean> {
     if (!UUID.test(String(sub)) || typeof type !== 'string' || !/^[a-z0-9_.]{1,64}$/.test(type)) return false;

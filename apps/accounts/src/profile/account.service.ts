@@ -100,6 +100,7 @@ export class AccountService {
         throw err;
       }
       await this.audit.record('account.login_changed', user.id, req.context, { login });
+      this.audit.claimsChanged(user.id, ['login', 'preferred_username']);
     }
     return this.get(user.id) as Promise<BusReply<AccountView, LoginChangeError>>;
   }

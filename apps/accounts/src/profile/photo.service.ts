@@ -64,6 +64,7 @@ export class PhotoService {
     if (outcome === 'pending') return ok({ stored: false });
     if (outcome === 'stored') {
       await this.audit.record('account.photo_changed', sub, req.context);
+      this.audit.claimsChanged(sub, ['picture']);
       return ok({ stored: true });
     }
     const messages = { invalid_input: 'the upload is missing parts', too_large: `a photo is at most ${PHOTO_MAX_BYTES} bytes`, unsupported_type: 'a photo is a JPEG, PNG or WebP image' };
@@ -90,6 +91,7 @@ export class PhotoService {
       await tx.query(`UPDATE accounts.users SET picture = NULL, updated_at = now() WHERE id = $1`, [sub]);
     });
     await this.audit.record('account.photo_removed', sub, req.context);
+    this.audit.claimsChanged(sub, ['picture']);
     return true;
   }
 

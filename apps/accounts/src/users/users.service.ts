@@ -142,10 +142,12 @@ export class UsersService {
     const user = await this.users.findOne({ where: { id: req.sub } });
     if (!user) return fail('not_found', 'no such user');
     const wasLocked = !!user.lockedAt;
+    const wasRequired = !!user.passwordChangeRequired;
     if (typeof req.locked === 'boolean') user.lockedAt = req.locked ? (user.lockedAt ?? new Date()) : null;
     if (typeof req.password_change_required === 'boolean') user.passwordChangeRequired = req.password_change_required;
     await this.users.save(user);
     if (wasLocked !== !!user.lockedAt) await this.audit.event(user.lockedAt ? 'user.locked' : 'user.unlocked', { sub: user.id });
+    if (wasRequired !== !!user.passwordChangeRequired) this.audit.claimsChanged(user.id, ['password_change_required']);
     return ok(this.summary(user));
   }
 
@@ -197,7 +199,9 @@ export class UsersService {
     if (!givenName) return fail('invalid_input', 'given_name: is required');
     if (givenName.length > 100 || familyName.length > 100) return fail('invalid_input', 'given_name, family_name: at most 100 characters');
     const result = await this.users.update({ id: req.sub }, { givenName, familyName: familyName || null });
-    return result.affected ? ok({ sub: req.sub }) : fail('not_found', 'no such user');
+    if (!result.affected) return fail('not_found', 'no such user');
+    this.audit.claimsChanged(req.sub, ['given_name', 'family_name']);
+    return ok({ sub: req.sub });
   }
 
   async claims(sub: string, scopes: string[]): Promise<Record<string, unknown> | null> {

@@ -5,7 +5,6 @@ import { APP_CONFIG, AppConfig } from '@idp/config';
 import { AuditContext } from '@idp/contracts';
 import { SsoSessionEntity } from '@idp/domain';
 import { safeEqual } from '../oidc/crypto';
-import { GrantsService } from '../oidc/tokens/grants.service';
 import { RevocationsService } from '../oidc/tokens/revocations.service';
 import { TokenIssuerService } from '../oidc/tokens/token-issuer.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -32,7 +31,6 @@ export class AccountCallerService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionsService,
     private readonly issuer: TokenIssuerService,
-    private readonly grants: GrantsService,
     private readonly revocations: RevocationsService,
   ) {}
 
@@ -85,7 +83,8 @@ export class AccountCallerService {
     if (!scopes.some((s) => granted.includes(s))) {
       throw new AccountApiError(403, 'insufficient_scope', `the access token needs the ${scopes.join(' or ')} scope`);
     }
-    const [grant, denied] = await Promise.all([this.grants.findGrant(payload.gid), typeof payload.jti === 'string' ? this.revocations.isDenied(payload.jti) : true]);
+    if (typeof payload.jti !== 'string') throw invalid('the access token was revoked');
+    const { grant, denied } = await this.revocations.accessTokenState(payload.jti, payload.gid);
     if (!grant || grant.revoked_at || denied) throw invalid('the access token was revoked');
     return { via: 'bearer', sub: grant.user_id, clientId: String(payload.client_id ?? grant.client_id), scopes: granted };
   }

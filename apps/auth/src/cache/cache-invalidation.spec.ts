@@ -1,3 +1,4 @@
+import { InProcessEventPublisher } from '@idp/bus';
 import { CacheInvalidation, InProcessCacheInvalidation, Invalidation } from './cache-invalidation';
 
 /** Instances joined by an in-memory wire, standing in for NATS: every message reaches every instance. */
@@ -46,5 +47,18 @@ describe('cache invalidation', () => {
     a.on('resources', (key) => seen.push(`resources:${key ?? 'all'}`));
     a.busRestored();
     expect(seen).toEqual(['client:all', 'resources:all']);
+  });
+
+  it("drops a user's claims on every in-process domain event naming the user, and everyone's when an organisation changes", () => {
+    const events = new InProcessEventPublisher();
+    const inv = new InProcessCacheInvalidation(events);
+    const dropped: string[] = [];
+    inv.on('user', (sub) => dropped.push(sub ?? 'all'));
+    events.publish('user.profile_updated', { sub: 'u1', fields: ['nickname'] });
+    events.publish('user.deleted', { sub: 'u2' });
+    events.publish('user.login_failed', { client_id: 'c', reason: 'invalid_credentials' });
+    events.publish('organization.domain_claimed', { organization_id: 'o', domain: 'example.kz' });
+    events.publish('organization.updated', { organization_id: 'o', name: 'New name' });
+    expect(dropped).toEqual(['u1', 'u2', 'all']);
   });
 });

@@ -2,9 +2,15 @@ import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/c
 import { randomUUID } from 'node:crypto';
 import { NatsConnection, StringCodec, connect } from 'nats';
 import { APP_CONFIG, AppConfig } from '@idp/config';
+import { EventPublisher, InProcessEventPublisher } from '@idp/bus';
+import { DomainEvent, EVENT_SUBJECT_PREFIX } from '@idp/contracts';
+import { usersChangedBy } from './user-events';
 
-/** What an auth instance keeps a copy of. `key` names one entry; none means all of the topic. */
-export type CacheTopic = 'client' | 'resources' | 'keys';
+/**
+ * What an auth instance keeps a copy of. `key` names one entry; none means all of the topic.
+ * 'user' (a user's claims, keyed by the user id) is dropped on the accounts app's domain events.
+ */
+export type CacheTopic = 'client' | 'resources' | 'keys' | 'user';
 export interface Invalidation {
   topic: CacheTopic;
   key?: string;
@@ -39,6 +45,12 @@ export abstract class CacheInvalidation {
     for (const handler of this.handlers.get(message.topic) ?? []) handler(message.key);
   }
 
+  /** A domain event from the accounts app (or any app): drops the copies of the users it changed. */
+  protected deliverEvent(event: Pick<DomainEvent, 'type' | 'data'>): void {
+    const changed = usersChangedBy(event);
+    if (changed) this.deliver({ topic: 'user', key: changed === 'all' ? undefined : changed.sub, origin: this.origin });
+  }
+
   /** Drops every copy: after a bus outage, when messages may have been missed. */
   protected deliverAll(): void {
     for (const topic of this.handlers.keys()) this.deliver({ topic, origin: this.origin });
@@ -47,8 +59,13 @@ export abstract class CacheInvalidation {
   protected abstract send(message: Invalidation): Promise<void>;
 }
 
-/** Embedded mode: one process, so dropping the local copy is all there is. */
+/** Embedded mode: one process, so dropping the local copy is all there is; events come in-process. */
 export class InProcessCacheInvalidation extends CacheInvalidation {
+  constructor(events?: EventPublisher) {
+    super();
+    if (events instanceof InProcessEventPublisher) events.emitter.on('event', (event: DomainEvent) => this.deliverEvent(event));
+  }
+
   protected async send(): Promise<void> {}
 }
 
@@ -72,6 +89,18 @@ export class NatsCacheInvalidation extends CacheInvalidation implements OnApplic
             if (message.origin !== this.origin) this.deliver(message);
           } catch {
             /* not ours to read */
+          }
+        },
+      });
+      // Domain events go to JetStream for their consumers; a plain subscription sees them too, at
+      // most once, which is all a copy that expires anyway needs.
+      nc.subscribe(`${EVENT_SUBJECT_PREFIX}>`, {
+        callback: (err, msg) => {
+          if (err) return;
+          try {
+            this.deliverEvent(JSON.parse(this.codec.decode(msg.data)) as DomainEvent);
+          } catch {
+            /* not an event */
           }
         },
       });
@@ -108,6 +137,6 @@ export class NatsCacheInvalidation extends CacheInvalidation implements OnApplic
 /** The provider: NATS between instances in distributed mode, nothing to send in embedded mode. */
 export const cacheInvalidationProvider = {
   provide: CacheInvalidation,
-  useFactory: (config: AppConfig) => (config.natsUrl ? new NatsCacheInvalidation(config.natsUrl) : new InProcessCacheInvalidation()),
-  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig, events: EventPublisher) => (config.natsUrl ? new NatsCacheInvalidation(config.natsUrl) : new InProcessCacheInvalidation(events)),
+  inject: [APP_CONFIG, EventPublisher],
 };

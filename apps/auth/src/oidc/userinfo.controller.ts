@@ -1,23 +1,20 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BusClient } from '@idp/bus';
-import { AccountsSubjects } from '@idp/contracts';
 import { ClientsService } from './clients/clients.service';
 import { InvalidRequest, InvalidToken } from './errors/oauth.errors';
 import { SigningKeysService } from './keys/signing-keys.service';
-import { GrantsService } from './tokens/grants.service';
 import { RevocationsService } from './tokens/revocations.service';
 import { TokenIssuerService } from './tokens/token-issuer.service';
 import { grantClaims } from './tokens/grant-claims';
+import { UserClaimsCache } from './user-claims.cache';
 
-/** OpenID Connect Core 5.3: claims of the access token's scopes, fetched from accounts. */
+/** OpenID Connect Core 5.3: claims of the access token's scopes, from accounts (through a short-lived copy). */
 @Controller()
 export class UserinfoController {
   constructor(
     private readonly issuer: TokenIssuerService,
     private readonly revocations: RevocationsService,
-    private readonly grants: GrantsService,
-    private readonly bus: BusClient,
+    private readonly userClaims: UserClaimsCache,
     private readonly clients: ClientsService,
     private readonly keys: SigningKeysService,
   ) {}
@@ -46,12 +43,13 @@ export class UserinfoController {
     if (!scopes.includes('openid') || !aud.includes(this.issuer.issuer) || typeof payload.gid !== 'string') {
       throw new InvalidToken('the access token does not allow UserInfo (no openid scope)');
     }
-    // One read of the grant: it says whether the token was revoked and names the account (the sub may be pairwise).
-    const [grant, denied] = await Promise.all([this.grants.findGrant(payload.gid), typeof payload.jti === 'string' ? this.revocations.isDenied(payload.jti) : true]);
+    if (typeof payload.jti !== 'string') throw new InvalidToken('the access token was revoked');
+    // One statement: the grant (whether it was revoked, and the account, as the sub may be pairwise) and the jti's deny-list entry.
+    const { grant, denied } = await this.revocations.accessTokenState(payload.jti, payload.gid);
     if (!grant || grant.revoked_at || denied) throw new InvalidToken('the access token was revoked');
-    const claims = await this.bus.request(AccountsSubjects.claimsGet, { sub: grant.user_id, scopes });
-    if (!claims.ok) throw new InvalidToken('the user of this access token no longer exists');
-    const body = { ...claims.value, ...grantClaims(grant, scopes), sub: payload.sub };
+    const claims = await this.userClaims.claims(grant.user_id, scopes);
+    if (!claims) throw new InvalidToken('the user of this access token no longer exists');
+    const body = { ...claims, ...grantClaims(grant, scopes), sub: payload.sub };
     void reply.headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     const client = await this.clients.find(payload.client_id);
     if (client?.metadata.userinfo_signed_response_alg) {

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { JWTPayload } from 'jose';
 import { DataSource } from 'typeorm';
-import { GrantsService } from './grants.service';
+import { GrantRow } from './grants.service';
 
 /** Roughly one revocation in this many also sweeps rows of tokens that have expired anyway. */
 const SWEEP_EVERY = 100;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Whether an access token still holds, read from the database on every check, so a revocation
@@ -13,10 +15,7 @@ const SWEEP_EVERY = 100;
  */
 @Injectable()
 export class RevocationsService {
-  constructor(
-    @InjectDataSource('auth') private readonly db: DataSource,
-    private readonly grants: GrantsService,
-  ) {}
+  constructor(@InjectDataSource('auth') private readonly db: DataSource) {}
 
   /** Puts the token's jti on the deny-list until the token would have expired. */
   async revokeAccessToken(jti: string, exp: number): Promise<void> {
@@ -27,17 +26,28 @@ export class RevocationsService {
     );
   }
 
-  /** A verified access token is active unless its jti was revoked or its grant was. */
-  /** True when this access token was revoked on its own (by jti). */
-  async isDenied(jti: string): Promise<boolean> {
-    const denied: unknown[] = await this.db.query(`SELECT 1 FROM auth.revoked_access_tokens WHERE jti = $1`, [jti]);
-    return denied.length > 0;
+  /**
+   * Everything that says whether an access token still holds, in one statement: its grant (null
+   * when the token has none, as client_credentials tokens, or when the grant is unknown) and
+   * whether its jti is on the deny-list.
+   */
+  async accessTokenState(jti: string, gid: string | null): Promise<{ grant: GrantRow | null; denied: boolean }> {
+    // A gid that is no grant id names no grant (rather than failing the uuid cast).
+    const rows: Array<GrantRow & { denied: boolean }> = await this.db.query(
+      `SELECT g.*, EXISTS (SELECT 1 FROM auth.revoked_access_tokens r WHERE r.jti = $1) AS denied
+         FROM (VALUES (1)) AS token (one) LEFT JOIN auth.grants g ON g.id = $2::uuid`,
+      [jti, gid !== null && UUID.test(gid) ? gid : null],
+    );
+    const { denied, ...grant } = rows[0];
+    return { grant: grant.id ? grant : null, denied: denied === true };
   }
 
+  /** A verified access token is active unless its jti was revoked, or its grant was (or is unknown). */
   async isAccessTokenActive(payload: JWTPayload): Promise<boolean> {
     if (typeof payload.jti !== 'string') return false;
-    if (await this.isDenied(payload.jti)) return false;
-    if (payload.gid === undefined) return true;
-    return typeof payload.gid === 'string' && this.grants.isGrantActive(payload.gid);
+    if (payload.gid !== undefined && typeof payload.gid !== 'string') return false;
+    const { grant, denied } = await this.accessTokenState(payload.jti, payload.gid ?? null);
+    if (denied) return false;
+    return payload.gid === undefined || (grant !== null && grant.revoked_at === null);
   }
 }

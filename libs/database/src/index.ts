@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './pglite.driver';
 export * from './database-errors';
 export * from './check-constraint';
+export * from './prepared-query';

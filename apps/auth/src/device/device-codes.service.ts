@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
+import { preparedQuery } from '@idp/database';
 import { Client } from '../oidc/clients/clients.service';
 import { randomToken, sha256 } from '../oidc/crypto';
 import { generateUserCode } from './user-code';
@@ -74,17 +75,21 @@ export class DeviceCodesService {
    * widens the interval by 5 seconds (one statement, so concurrent polls count correctly).
    */
   async poll(deviceCode: string): Promise<{ row: DeviceCodeRow; tooFast: boolean } | null> {
-    const result = await this.db.query(
+    const rows = await preparedQuery<DeviceCodeRow & { too_fast: boolean }>(
+      this.db,
+      'auth.poll_device_code',
       `UPDATE auth.device_codes d
           SET last_polled_at = now(),
               poll_interval = CASE WHEN p.prev IS NOT NULL AND now() - p.prev < make_interval(secs => d.poll_interval)
                                    THEN d.poll_interval + $2 ELSE d.poll_interval END
          FROM (SELECT last_polled_at AS prev FROM auth.device_codes WHERE device_code_hash = $1 FOR UPDATE) p
         WHERE d.device_code_hash = $1
-        RETURNING d.*, (p.prev IS NOT NULL AND now() - p.prev < make_interval(secs => d.poll_interval - $2)) AS too_fast`,
+        RETURNING d.device_code_hash, d.user_code, d.client_id, d.scopes, d.resource, d.status, d.user_id, d.session_id, d.auth_time,
+                  d.poll_interval, d.last_polled_at, d.expires_at,
+                  (p.prev IS NOT NULL AND now() - p.prev < make_interval(secs => d.poll_interval - $2)) AS too_fast`,
       [sha256(deviceCode), SLOW_DOWN_STEP],
     );
-    const row = rowsOf<DeviceCodeRow & { too_fast: boolean }>(result)[0];
+    const row = rows[0];
     return row ? { row, tooFast: row.too_fast } : null;
   }
 

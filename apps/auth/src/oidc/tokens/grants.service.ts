@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@idp/config';
+import { preparedQuery } from '@idp/database';
 import { randomToken, sha256 } from '../crypto';
 import { REDEEM_CODE_SQL, ROTATE_REFRESH_SQL, Redemption, codeRedemptionOf, refreshRedemptionOf } from './redemptions';
 
@@ -122,7 +123,7 @@ export class GrantsService {
     refreshTtl: number;
   }): Promise<({ code: CodeRow; refreshToken?: string } & Redemption) | null> {
     const refreshToken = randomToken('hex');
-    const rows: Record<string, unknown>[] = await this.db.query(REDEEM_CODE_SQL, [
+    const rows = await preparedQuery<Record<string, unknown>>(this.db, 'auth.redeem_code', REDEEM_CODE_SQL, [
       sha256(input.code), input.clientId, input.redirectUri, input.pkce, input.resource, input.resourceScopes, input.refreshAllowed, sha256(refreshToken), input.refreshTtl,
     ]);
     if (!rows[0]) return null;
@@ -140,7 +141,7 @@ export class GrantsService {
     refreshTtl: number;
   }): Promise<({ token: RefreshRow; refreshToken?: string } & Redemption) | null> {
     const refreshToken = randomToken('hex');
-    const rows: Record<string, unknown>[] = await this.db.query(ROTATE_REFRESH_SQL, [
+    const rows = await preparedQuery<Record<string, unknown>>(this.db, 'auth.rotate_refresh', ROTATE_REFRESH_SQL, [
       sha256(input.token), input.clientId, input.scopes, input.resource, input.resourceScopes, sha256(refreshToken), input.refreshTtl,
     ]);
     if (!rows[0]) return null;
@@ -149,7 +150,12 @@ export class GrantsService {
   }
 
   async findRefreshToken(token: string): Promise<RefreshRow | null> {
-    const rows: RefreshRow[] = await this.db.query(`SELECT * FROM auth.refresh_tokens WHERE token_hash = $1`, [sha256(token)]);
+    const rows = await preparedQuery<RefreshRow>(
+      this.db,
+      'auth.find_refresh_token',
+      `SELECT token_hash, grant_id, client_id, user_id, scopes, created_at, expires_at, consumed_at FROM auth.refresh_tokens WHERE token_hash = $1`,
+      [sha256(token)],
+    );
     return rows[0] ?? null;
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { JWTPayload } from 'jose';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '@idp/database';
 import { GrantRow } from './grants.service';
 
 /** Roughly one revocation in this many also sweeps rows of tokens that have expired anyway. */
@@ -33,8 +34,11 @@ export class RevocationsService {
    */
   async accessTokenState(jti: string, gid: string | null): Promise<{ grant: GrantRow | null; denied: boolean }> {
     // A gid that is no grant id names no grant (rather than failing the uuid cast).
-    const rows: Array<GrantRow & { denied: boolean }> = await this.db.query(
-      `SELECT g.*, EXISTS (SELECT 1 FROM auth.revoked_access_tokens r WHERE r.jti = $1) AS denied
+    const rows = await preparedQuery<GrantRow & { denied: boolean }>(
+      this.db,
+      'auth.access_token_state',
+      `SELECT EXISTS (SELECT 1 FROM auth.revoked_access_tokens r WHERE r.jti = $1) AS denied,
+              g.id, g.client_id, g.user_id, g.scopes, g.session_id, g.auth_time, g.amr, g.acr, g.resource, g.revoked_at, g.bin
          FROM (VALUES (1)) AS token (one) LEFT JOIN auth.grants g ON g.id = $2::uuid`,
       [jti, gid !== null && UUID.test(gid) ? gid : null],
     );

@@ -86,6 +86,7 @@ export async function measureFlow(flow: () => Promise<void>, opts: Omit<LoadOpti
     const until = Date.now() + seconds * 1000;
     const latencies: number[] = [];
     let errors = 0;
+    let firstError: string | undefined;
     const started = Date.now();
     const timer = setInterval(() => opts.progress?.(`  ${opts.label} ${phase} ${Math.round((Date.now() - started) / 1000)}/${seconds}s ${latencies.length} flows`), 1000);
     await Promise.all(
@@ -95,19 +96,20 @@ export async function measureFlow(flow: () => Promise<void>, opts: Omit<LoadOpti
           try {
             await flow();
             latencies.push(performance.now() - t);
-          } catch {
+          } catch (err) {
             errors++;
+            firstError ??= err instanceof Error ? err.message.slice(0, 300) : String(err);
           }
         }
       }),
     );
     clearInterval(timer);
-    return { latencies: latencies.sort((a, b) => a - b), errors, elapsed: (Date.now() - started) / 1000 };
+    return { latencies: latencies.sort((a, b) => a - b), errors, firstError, elapsed: (Date.now() - started) / 1000 };
   };
   if (opts.warmup > 0) await loop(opts.warmup, 'warm-up');
   opts.measured?.start();
-  const { latencies, errors, elapsed } = await loop(opts.duration, 'measuring');
+  const { latencies, errors, firstError, elapsed } = await loop(opts.duration, 'measuring');
   opts.measured?.stop();
   const ms = (v: number) => Math.round(v * 100) / 100;
-  return { requestsPerSecond: latencies.length / elapsed, p50: ms(percentile(latencies, 50)), p99: ms(percentile(latencies, 99)), errors, requests: latencies.length };
+  return { requestsPerSecond: latencies.length / elapsed, p50: ms(percentile(latencies, 50)), p99: ms(percentile(latencies, 99)), errors, requests: latencies.length, ...(firstError ? { firstError } : {}) };
 }

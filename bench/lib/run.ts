@@ -130,6 +130,7 @@ export async function runBench(opts: BenchOptions, hooks: BenchHooks = {}): Prom
         if (p.note) result.note = p.note;
         progress('');
         log(`${label}: ${m.requestsPerSecond.toFixed(1)}/s p50 ${m.p50} ms p99 ${m.p99} ms errors ${m.errors}${m.cpuMsPerRequest !== undefined ? ` CPU ${m.cpuMsPerRequest.toFixed(3)} ms/req` : ''}`);
+        if (m.firstError) log(`  first error: ${m.firstError}`);
       }
       results.push(result);
     }

@@ -7,6 +7,8 @@ export interface Measurement {
   requests: number;
   /** CPU time the provider's processes spent per request (ms), when the bench could read it. */
   cpuMsPerRequest?: number;
+  /** What the first failed flow threw, so an error in the table can be told apart from the others. */
+  firstError?: string;
 }
 
 export interface ScenarioResult {

@@ -77,7 +77,10 @@ export class Browserless {
     let res = await this.request(url, init);
     for (let hops = 0; res.location && hops < 10; hops++) {
       if (new URL(res.location).origin !== new URL(this.base).origin) return res;
-      if (res.location.includes('/demo/callback') || res.location.includes('/cb')) return res;
+      // A client's callback on our origin (the demo's, or a test's `/cb`) ends the journey. Matched on
+      // the path's end: a random interaction id may well begin with "cb".
+      const path = new URL(res.location).pathname;
+      if (path.endsWith('/demo/callback') || path.endsWith('/cb')) return res;
       res = await this.request(res.location);
     }
     return res;

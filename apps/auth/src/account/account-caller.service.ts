@@ -83,9 +83,8 @@ export class AccountCallerService {
     if (!scopes.some((s) => granted.includes(s))) {
       throw new AccountApiError(403, 'insufficient_scope', `the access token needs the ${scopes.join(' or ')} scope`);
     }
-    if (typeof payload.jti !== 'string') throw invalid('the access token was revoked');
-    const { grant, denied } = await this.revocations.accessTokenState(payload.jti, payload.gid);
-    if (!grant || grant.revoked_at || denied) throw invalid('the access token was revoked');
+    const grant = await this.revocations.liveGrant(payload);
+    if (!grant) throw invalid('the access token was revoked');
     return { via: 'bearer', sub: grant.user_id, clientId: String(payload.client_id ?? grant.client_id), scopes: granted };
   }
 

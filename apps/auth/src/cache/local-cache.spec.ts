@@ -57,12 +57,4 @@ describe('LocalCache', () => {
     await cache.get('a', load);
     expect(load).toHaveBeenCalledTimes(4);
   });
-
-  it('drops the entries whose key passes the test, and only those', async () => {
-    const cache = new LocalCache<string>(60_000);
-    for (const key of ['u1 email', 'u1 profile', 'u11 email']) await cache.get(key, async () => key);
-    cache.deleteWhere((key) => key.startsWith('u1 '));
-    expect(cache.size).toBe(1);
-    expect(await cache.get('u11 email', async () => 'reloaded')).toBe('u11 email');
-  });
 });

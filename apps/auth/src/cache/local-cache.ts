@@ -31,11 +31,6 @@ export class LocalCache<V> {
     this.entries.delete(key);
   }
 
-  /** Drops the entries whose key passes `test` (all copies of one user's rows, say). */
-  deleteWhere(test: (key: string) => boolean): void {
-    for (const key of [...this.entries.keys()]) if (test(key)) this.entries.delete(key);
-  }
-
   clear(): void {
     this.entries.clear();
   }

@@ -20,22 +20,31 @@ const MAX_ENTRIES = 10_000;
  */
 @Injectable()
 export class UserClaimsCache {
-  private readonly cache = new LocalCache<Record<string, unknown>>(CLAIMS_TTL_MS, MAX_ENTRIES);
+  /** Per user, the claims per set of scopes: an event naming the user drops one entry, not a scan. */
+  private readonly cache = new LocalCache<Map<string, Promise<Record<string, unknown> | null>>>(CLAIMS_TTL_MS, MAX_ENTRIES);
 
   constructor(
     private readonly bus: BusClient,
     invalidation: CacheInvalidation,
   ) {
-    invalidation.on('user', (sub) => (sub === undefined ? this.cache.clear() : this.cache.deleteWhere((key) => key.startsWith(`${sub} `))));
+    invalidation.on('user', (sub) => (sub === undefined ? this.cache.clear() : this.cache.delete(sub)));
   }
 
   /** The claims of these scopes, or null when the account no longer exists. */
-  claims(sub: string, scopes: string[]): Promise<Record<string, unknown> | null> {
+  async claims(sub: string, scopes: string[]): Promise<Record<string, unknown> | null> {
     // The accounts app answers from the user and the scopes alone; their order does not matter.
     const wanted = [...new Set(scopes)].sort();
-    return this.cache.get(`${sub} ${wanted.join(' ')}`, async () => {
-      const reply = await this.bus.request(AccountsSubjects.claimsGet, { sub, scopes: wanted });
-      return reply.ok ? reply.value : null;
-    });
+    const key = wanted.join(' ');
+    const bySet = (await this.cache.get(sub, async () => new Map()))!;
+    let claims = bySet.get(key);
+    if (!claims) {
+      const loading = this.bus.request(AccountsSubjects.claimsGet, { sub, scopes: wanted }).then((reply) => (reply.ok ? reply.value : null));
+      claims = loading;
+      bySet.set(key, loading);
+      // An absent user and a failed request are not kept.
+      const forget = () => bySet.get(key) === loading && bySet.delete(key);
+      loading.then((v) => v ?? forget(), forget);
+    }
+    return claims;
   }
 }

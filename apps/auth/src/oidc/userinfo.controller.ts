@@ -43,10 +43,8 @@ export class UserinfoController {
     if (!scopes.includes('openid') || !aud.includes(this.issuer.issuer) || typeof payload.gid !== 'string') {
       throw new InvalidToken('the access token does not allow UserInfo (no openid scope)');
     }
-    if (typeof payload.jti !== 'string') throw new InvalidToken('the access token was revoked');
-    // One statement: the grant (whether it was revoked, and the account, as the sub may be pairwise) and the jti's deny-list entry.
-    const { grant, denied } = await this.revocations.accessTokenState(payload.jti, payload.gid);
-    if (!grant || grant.revoked_at || denied) throw new InvalidToken('the access token was revoked');
+    const grant = await this.revocations.liveGrant(payload);
+    if (!grant) throw new InvalidToken('the access token was revoked');
     const claims = await this.userClaims.claims(grant.user_id, scopes);
     if (!claims) throw new InvalidToken('the user of this access token no longer exists');
     const body = { ...claims, ...grantClaims(grant, scopes), sub: payload.sub };

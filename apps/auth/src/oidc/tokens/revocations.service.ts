@@ -46,6 +46,16 @@ export class RevocationsService {
     return { grant: grant.id ? grant : null, denied: denied === true };
   }
 
+  /**
+   * The grant of a user's access token (one with a `gid`) while neither the token nor its grant is
+   * revoked, else null: the grant names the account, as the token's sub may be pairwise.
+   */
+  async liveGrant(payload: JWTPayload): Promise<GrantRow | null> {
+    if (typeof payload.jti !== 'string' || typeof payload.gid !== 'string') return null;
+    const { grant, denied } = await this.accessTokenState(payload.jti, payload.gid);
+    return !denied && grant && !grant.revoked_at ? grant : null;
+  }
+
   /** A verified access token is active unless its jti was revoked, or its grant was (or is unknown). */
   async isAccessTokenActive(payload: JWTPayload): Promise<boolean> {
     if (typeof payload.jti !== 'string') return false;
